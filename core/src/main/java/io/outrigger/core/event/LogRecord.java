@@ -1,0 +1,113 @@
+package io.outrigger.core.event;
+
+import io.outrigger.core.pipeline.Finalizer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One immutable log record: a time, the message, typed fields, labels, where it came from and the finalizer
+ * that acknowledges it to its source. Stages make changed copies with {@link #toBuilder()}.
+ */
+public final class LogRecord {
+
+    /** Rough per-record heap overhead: this object, its origin and the message's String header. */
+    private static final int OVERHEAD_BYTES = 160;
+
+    private final long timeNanos;
+    private final String message;
+    private final Fields fields;
+    private final Labels labels;
+    private final Origin origin;
+    private final Finalizer finalizer;
+    private final int flags;
+
+    private LogRecord(Builder b) {
+        this.timeNanos = b.timeNanos;
+        this.message = Objects.requireNonNull(b.message, "message");
+        this.fields = b.fields;
+        this.labels = b.labels;
+        this.origin = b.origin;
+        this.finalizer = b.finalizer;
+        this.flags = b.flags;
+    }
+
+    /** The fast path for inputs: a bare line with no fields or labels yet. */
+    public static LogRecord of(long timeNanos, String message, Origin origin, Finalizer finalizer, int flags) {
+        return builder().timeNanos(timeNanos).message(message).origin(origin).finalizer(finalizer).flags(flags).build();
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.timeNanos = timeNanos;
+        b.message = message;
+        b.fields = fields;
+        b.labels = labels;
+        b.origin = origin;
+        b.finalizer = finalizer;
+        b.flags = flags;
+        return b;
+    }
+
+    /** Record time, nanoseconds since the epoch. */
+    public long timeNanos() { return timeNanos; }
+
+    public Instant timestamp() { return Instant.ofEpochSecond(0, timeNanos); }
+
+    public String message() { return message; }
+
+    public Fields fields() { return fields; }
+
+    public Labels labels() { return labels; }
+
+    public Origin origin() { return origin; }
+
+    public Finalizer finalizer() { return finalizer; }
+
+    public int flags() { return flags; }
+
+    public boolean has(Flag flag) { return (flags & flag.bit()) != 0; }
+
+    public List<Flag> flagList() {
+        List<Flag> out = new ArrayList<>();
+        for (Flag f : Flag.values()) if (has(f)) out.add(f);
+        return out;
+    }
+
+    /**
+     * Estimated heap bytes this record holds, used to account it against the agent's memory budget. Errs high:
+     * assumes two bytes per char for non-Latin-1 text is rare, and counts a fixed cost per field.
+     */
+    public long sizeEstimate() {
+        return OVERHEAD_BYTES + message.length() + 48L * fields.size() + 64L * labels.size();
+    }
+
+    @Override public String toString() { return RecordJson.toJson(this); }
+
+    public static final class Builder {
+        private long timeNanos;
+        private String message = "";
+        private Fields fields = Fields.EMPTY;
+        private Labels labels = Labels.EMPTY;
+        private Origin origin = Origin.NONE;
+        private Finalizer finalizer = Finalizer.NONE;
+        private int flags;
+
+        private Builder() {}
+
+        public Builder timeNanos(long v) { timeNanos = v; return this; }
+        public Builder timestamp(Instant t) { timeNanos = t.getEpochSecond() * 1_000_000_000L + t.getNano(); return this; }
+        public Builder message(String v) { message = Objects.requireNonNull(v, "message"); return this; }
+        public Builder fields(Fields v) { fields = Objects.requireNonNull(v, "fields"); return this; }
+        public Builder labels(Labels v) { labels = Objects.requireNonNull(v, "labels"); return this; }
+        public Builder origin(Origin v) { origin = Objects.requireNonNull(v, "origin"); return this; }
+        public Builder finalizer(Finalizer v) { finalizer = Objects.requireNonNull(v, "finalizer"); return this; }
+        public Builder flags(int v) { flags = v; return this; }
+        public Builder flag(Flag f) { flags |= f.bit(); return this; }
+
+        public LogRecord build() { return new LogRecord(this); }
+    }
+}

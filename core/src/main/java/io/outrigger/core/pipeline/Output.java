@@ -1,0 +1,20 @@
+package io.outrigger.core.pipeline;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A destination. It only encodes a batch, sends it and classifies the answer; batching, concurrency, retries,
+ * dead letters and acknowledgements are the core's shared sender (see {@code io.outrigger.core.delivery}).
+ *
+ * <p>{@link #send} may be called concurrently up to the output's configured {@code concurrency}. It must not
+ * throw for a server or network problem: it completes the future with a {@link SendResult}.
+ */
+public interface Output extends AutoCloseable {
+
+    CompletableFuture<SendResult> send(Batch batch);
+
+    /** True when the output can currently deliver (for readiness); an output may start before its server. */
+    default boolean isHealthy() { return true; }
+
+    @Override default void close() {}
+}
