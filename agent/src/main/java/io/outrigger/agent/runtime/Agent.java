@@ -1,0 +1,195 @@
+package io.outrigger.agent.runtime;
+
+import io.outrigger.agent.config.InputSpec;
+import io.outrigger.agent.config.OutputSpec;
+import io.outrigger.agent.config.PipelineConfig;
+import io.outrigger.agent.config.PipelineSpec;
+import io.outrigger.core.checkpoint.CheckpointStore;
+import io.outrigger.core.delivery.DeadLetters;
+import io.outrigger.core.delivery.MemoryBudget;
+import io.outrigger.core.delivery.OutputRunner;
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Input;
+import io.outrigger.core.telemetry.Metrics;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running agent: the outputs' senders, the pipelines' chains and the inputs, wired from a loaded
+ * {@link PipelineConfig}. Start order is outputs, then inputs; stop order is the reverse: stop reading, flush what
+ * stages hold, drain the outputs until {@code shutdown_timeout}, save checkpoints. Checkpoints only ever cover
+ * acknowledged records, so a stop that runs out of time loses nothing: what was not acknowledged is read again.
+ */
+public final class Agent {
+
+    private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+    private static final long TICK_MILLIS = 100;
+
+    private final PipelineConfig config;
+    private final Metrics metrics;
+    private final InstantSource clock;
+    private final ScheduledExecutorService scheduler;
+    private final CheckpointStore checkpoints;
+    private final MemoryBudget budget;
+    private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
+    private final Map<String, Input> inputs = new LinkedHashMap<>();
+    private final List<InputEmitter> emitters = new ArrayList<>();
+    private Thread ticker;
+    private volatile boolean started;
+    private volatile boolean stopping;
+
+    public Agent(PipelineConfig config, Map<String, String> env) throws IOException {
+        this(config, env, new Metrics(new PrometheusRegistry()), InstantSource.system());
+    }
+
+    public Agent(PipelineConfig config, Map<String, String> env, Metrics metrics, InstantSource clock) throws IOException {
+        this.config = config;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("outrigger-timer-", 0).daemon(true).factory());
+        this.checkpoints = CheckpointStore.open(config.agent().dataDir());
+        if (checkpoints.recoveredFromCorruption() != null) {
+            LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
+            metrics.counter("outrigger_checkpoint_corruptions_total", "Checkpoint files found unreadable at start").inc();
+        }
+        this.budget = new MemoryBudget(config.agent().bufferMaxBytes().bytes());
+        DeadLetters deadLetters = new DeadLetters(config.agent().dataDir().resolve("dead-letters"), 1L << 30);
+        ComponentContext base = new ComponentContext("", metrics, clock, scheduler, config.agent().dataDir(), checkpoints, env);
+
+        for (OutputSpec spec : config.outputs().values()) {
+            outputs.put(spec.name(), new OutputRunner(spec.name(), spec.create(base.withName(spec.name())), spec.config(),
+                    budget, deadLetters, metrics, clock, scheduler, () -> ThreadLocalRandom.current().nextDouble()));
+        }
+        for (InputSpec spec : config.inputs().values()) {
+            List<InputEmitter.Route> routes = new ArrayList<>();
+            for (PipelineSpec p : config.pipelines().values()) {
+                if (!p.from().contains(spec.name())) continue;
+                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name())), metrics);
+                routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));
+            }
+            emitters.add(new InputEmitter(spec.name(), routes, budget));
+            inputs.put(spec.name(), spec.create(base.withName(spec.name())));
+        }
+        registerAgentMetrics();
+    }
+
+    private void registerAgentMetrics() {
+        PrometheusRegistry r = metrics.registry();
+        GaugeWithCallback.builder().name("outrigger_buffer_bytes_used").help("Estimated bytes of records in flight")
+                .callback(cb -> cb.call(budget.used())).register(r);
+        GaugeWithCallback.builder().name("outrigger_buffer_bytes_max").help("The memory budget for records in flight (agent.buffer.max_bytes)")
+                .callback(cb -> cb.call(budget.max())).register(r);
+        CounterWithCallback.builder().name("outrigger_buffer_blocked_seconds_total").help("Time inputs spent blocked by backpressure")
+                .callback(cb -> cb.call(budget.blockedNanos() / 1e9)).register(r);
+        GaugeWithCallback.builder().name("outrigger_checkpoint_age_seconds").help("Seconds since checkpoints were last written")
+                .callback(cb -> {
+                    long last = checkpoints.lastFlushMillis();
+                    cb.call(last == 0 ? 0 : (clock.millis() - last) / 1000.0);
+                }).register(r);
+    }
+
+    public Metrics metrics() { return metrics; }
+
+    public MemoryBudget budget() { return budget; }
+
+    public synchronized void start() {
+        outputs.values().forEach(OutputRunner::start);
+        int i = 0;
+        for (Map.Entry<String, Input> e : inputs.entrySet()) e.getValue().start(emitters.get(i++));
+        long interval = config.agent().checkpointInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::saveCheckpoints, interval, interval, TimeUnit.MILLISECONDS);
+        ticker = Thread.ofPlatform().name("outrigger-stage-ticker").daemon(true).start(this::tickLoop);
+        started = true;
+        LOG.log(System.Logger.Level.INFO, "started: " + inputs.size() + " inputs, " + config.pipelines().size()
+                + " pipelines, " + outputs.size() + " outputs; data_dir " + config.agent().dataDir());
+    }
+
+    private void tickLoop() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(TICK_MILLIS);
+                long now = clock.instant().getEpochSecond() * 1_000_000_000L + clock.instant().getNano();
+                for (InputEmitter e : emitters) e.tick(now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void saveCheckpoints() {
+        try {
+            checkpoints.flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + ": " + e);
+            metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes").inc();
+        }
+    }
+
+    /** True once started and not stopping, and every input is reading. */
+    public Map<String, String> readiness() {
+        Map<String, String> status = new LinkedHashMap<>();
+        inputs.forEach((n, in) -> status.put("inputs." + n, !started ? "starting" : stopping ? "stopping" : in.isReady() ? "ready" : "not ready"));
+        outputs.forEach((n, o) -> {
+            String problem = o.problem();
+            status.put("outputs." + n, problem == null ? "ready" : problem);
+        });
+        return status;
+    }
+
+    public boolean isReady() {
+        return started && !stopping && readiness().values().stream().allMatch("ready"::equals);
+    }
+
+    /**
+     * Stops gracefully within {@code timeout}: inputs stop reading, stages release what they hold, outputs drain,
+     * checkpoints are saved. Returns true when everything in flight was delivered or dead-lettered.
+     */
+    public boolean stop(java.time.Duration timeout) {
+        stopping = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean clean = true;
+        try {
+            for (Map.Entry<String, Input> e : inputs.entrySet()) {
+                try {
+                    e.getValue().stop(deadline);
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "input " + e.getKey() + " did not stop cleanly: " + ex);
+                }
+            }
+            if (ticker != null) {
+                ticker.interrupt();
+                ticker.join(1000);
+            }
+            for (InputEmitter e : emitters) e.flush();
+            for (OutputRunner o : outputs.values()) {
+                if (!o.drain(deadline)) {
+                    clean = false;
+                    LOG.log(System.Logger.Level.WARNING, "output " + o.name()
+                            + " still had records in flight at the shutdown deadline; they will be read again after restart");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        } finally {
+            outputs.values().forEach(OutputRunner::close);
+            scheduler.shutdownNow();
+            saveCheckpoints();
+        }
+        return clean;
+    }
+
+    /** Saves what is acknowledged now; for a forced exit. */
+    public void saveCheckpointsNow() { saveCheckpoints(); }
+}

@@ -1,0 +1,59 @@
+package io.outrigger.core.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.outrigger.core.pipeline.Finalizer;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordJsonTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void rendersTheEcsLikeShape() throws Exception {
+        LogRecord r = LogRecord.builder()
+                .timestamp(Instant.parse("2026-11-27T05:00:00.000000123Z"))
+                .message("GET /x \"quoted\"\n\u0001")
+                .fields(Fields.builder().put("status", Value.of(200)).put("ok", Value.of(true))
+                        .put("nested", new Value.Obj(Fields.of("a", Value.of(1.5))))
+                        .put("tags", new Value.Arr(List.of(Value.of("x"), Value.NULL)))
+                        .put("message", Value.of("from json")).build())
+                .labels(Labels.of("app", "checkout", "env", "prod"))
+                .origin(new Origin("app", "/var/log/app.log", "1:2", 42, 80))
+                .finalizer(Finalizer.NONE)
+                .flag(Flag.TRUNCATED)
+                .build();
+        JsonNode n = mapper.readTree(RecordJson.toJson(r));
+        assertEquals("2026-11-27T05:00:00.000000123Z", n.get("@timestamp").asText());
+        assertEquals("GET /x \"quoted\"\n\u0001", n.get("message").asText());
+        assertEquals(200, n.get("status").asInt());
+        assertEquals(1.5, n.get("nested").get("a").asDouble());
+        assertEquals(2, n.get("tags").size());
+        assertEquals("from json", n.get("fields").get("message").asText(), "colliding field kept, not written twice");
+        assertEquals("checkout", n.get("labels").get("app").asText());
+        assertEquals("/var/log/app.log", n.get("log").get("file").get("path").asText());
+        assertEquals(42, n.get("log").get("offset").asLong());
+        assertEquals("truncated", n.get("log").get("flags").get(0).asText());
+    }
+
+    @Test
+    void wholeSecondsKeepTheirSeconds() {
+        StringBuilder sb = new StringBuilder();
+        new RecordJson().appendTimestamp(sb, Instant.parse("2026-11-27T05:00:00Z").getEpochSecond() * 1_000_000_000L);
+        assertEquals("2026-11-27T05:00:00.000000000Z", sb.toString());
+    }
+
+    @Test
+    void labelsStaySortedAndFieldsKeepInsertionOrder() {
+        Labels l = Labels.of("b", "2").with("a", "1").with("c", "3");
+        assertEquals("{a=\"1\", b=\"2\", c=\"3\"}", l.toString());
+        Fields f = Fields.builder().put("z", "1").put("a", "2").put("z", "3").build();
+        assertEquals("z", f.name(0));
+        assertEquals("3", f.get("z").asText());
+        assertEquals(2, f.size());
+    }
+}
