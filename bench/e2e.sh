@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: the built agent tails N generated JSON lines (~210 bytes each) from head and writes them
+# to a `file` output (optionally through stages), and we report lines/s, MB/s, CPU seconds per million lines and
+# peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
+#
+#   bench/e2e.sh [-n LINES] [-s none|json|regex] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL]
+#
+# The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+lines=2000000 stages=none runs=3 output=file url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n) lines="$2"; shift 2;;
+    -s) stages="$2"; shift 2;;
+    -r) runs="$2"; shift 2;;
+    -o) output="$2"; shift 2;;
+    --url) url="$2"; shift 2;;
+    *) echo "unknown argument $1" >&2; exit 2;;
+  esac
+done
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do [ -n "$j" ] && [ -x "$j/bin/java" ] && JAVA="$j/bin/java" && break; done
+jar="$root/agent/target/outrigger.jar"
+[ -f "$jar" ] || (cd "$root" && ./mvnw -q -B -DskipTests -pl agent -am package)
+
+work="$(mktemp -d /tmp/outrigger-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/logs"
+# ~210-byte JSON lines, as an app's structured log
+awk -v n="$lines" 'BEGIN {
+  srand(42);
+  split("INFO WARN ERROR DEBUG", lv, " ");
+  for (i = 1; i <= n; i++) {
+    printf "{\"time\":\"2026-11-27T05:%02d:%02d.%03dZ\",\"level\":\"%s\",\"logger\":\"com.example.checkout.Service\",\"msg\":\"order processed for customer\",\"order_id\":%d,\"duration_ms\":%d,\"trace\":\"%08x%08x\"}\n", (i/60000)%60, (i/1000)%60, i%1000, lv[i%4+1], i, i%997, i*2654435761%4294967296, i }
+}' > "$work/logs/app.log"
+bytes=$(stat -c %s "$work/logs/app.log")
+echo "generated $lines lines, $((bytes / lines)) bytes/line on average, $((bytes / 1048576)) MiB"
+
+case "$stages" in
+  none) stage_yaml="[]";;
+  json) stage_yaml="[json]";;
+  regex) stage_yaml='[{regex: {pattern: "\"level\":\"(?<level>[A-Z]+)\".*\"order_id\":(?<order>[0-9]+)"}}]';;
+  *) echo "unknown stages $stages" >&2; exit 2;;
+esac
+case "$output" in
+  file) out_yaml="type: file
+    path: $work/out.ndjson";;
+  kafka) out_yaml="type: kafka
+    brokers: [\"${url:-127.0.0.1:9092}\"]
+    topic: outrigger-bench";;
+  elasticsearch) out_yaml="type: elasticsearch
+    hosts: [\"${url:-http://127.0.0.1:9200}\"]
+    index: outrigger-bench";;
+esac
+
+results=()
+for run in $(seq 1 "$runs"); do
+  rm -rf "$work/data" "$work/out.ndjson"
+  cat > "$work/pipeline.yaml" <<YAML
+agent:
+  data_dir: $work/data
+  http: {listen: "127.0.0.1:0"}
+  log: {format: text, level: warn}
+inputs:
+  app: {type: file, paths: ["$work/logs/*.log"], read_from: head}
+pipelines:
+  p: {from: [app], stages: $stage_yaml, to: [out]}
+outputs:
+  out:
+    $out_yaml
+YAML
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$work/time.txt" "$JAVA" ${OUTRIGGER_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC} \
+      -jar "$jar" run -c "$work/pipeline.yaml" > "$work/agent.log" 2>&1 &
+  pid=$!
+  # done when the checkpoint covers the whole file (every line acknowledged by the output)
+  while :; do
+    off=$(grep -o '"offset" : [0-9]*' "$work/data/checkpoints.json" 2>/dev/null | grep -o '[0-9]*$' | sort -n | tail -1 || true)
+    [ "${off:-0}" -ge "$bytes" ] && break
+    kill -0 $pid 2>/dev/null || { echo "agent exited early:"; cat "$work/agent.log"; exit 1; }
+    sleep 0.05
+  done
+  end=$(date +%s.%N)
+  kill -TERM $(pgrep -P $pid java || echo $pid) 2>/dev/null || true
+  wait $pid || true
+  cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$work/time.txt")
+  rss=$(awk -F': ' '/Maximum resident/ {print int($2/1024)}' "$work/time.txt")
+  secs=$(echo "$end - $start" | bc -l)
+  lps=$(echo "$lines / $secs" | bc -l)
+  mbs=$(echo "$bytes / $secs / 1000000" | bc -l)
+  cpm=$(echo "$cpu / ($lines / 1000000)" | bc -l)
+  printf 'run %d: %.0f lines/s  %.1f MB/s  %.2f CPU-s per million lines  peak RSS %d MiB  (%.2fs wall incl. JVM start)\n' \
+      "$run" "$lps" "$mbs" "$cpm" "$rss" "$secs"
+  results+=("$lps $cpm $rss")
+done
+printf '%s\n' "${results[@]}" | sort -n | awk -v n="$runs" '{a[NR]=$1; c[NR]=$2; r[NR]=$3} END {
+  m = int((n + 1) / 2); printf "median of %d: %.0f lines/s (sorted by throughput; that run: %.2f CPU-s/M lines, %d MiB RSS)\n", n, a[m], c[m], r[m] }'
