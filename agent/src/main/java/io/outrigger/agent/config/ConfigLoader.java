@@ -8,4 +8,5 @@ import java.util.Map;
 public final class ConfigLoader {
     public ConfigLoader(Map<String, String> env, ComponentRegistry registry) {}
     public PipelineConfig load(Path file) throws ConfigException { throw new ConfigException("", "config loader not merged yet"); }
+    public PipelineConfig parse(String text, Path source) throws ConfigException { throw new ConfigException("", "config loader not merged yet"); }
 }
