@@ -1,11 +1,13 @@
 package io.outrigger.agent.cli;
 
 import io.outrigger.agent.config.PipelineConfig;
-import io.outrigger.agent.runtime.Agent;
 import io.outrigger.agent.runtime.LogSetup;
+import io.outrigger.agent.runtime.Supervisor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,10 +15,11 @@ import sun.misc.Signal;
 
 /**
  * {@code outrigger run -c FILE}: the daemon. SIGTERM or SIGINT stops it gracefully within
- * {@code agent.shutdown_timeout} (exit 0); a second signal exits at once (exit 1) after saving the checkpoints
- * of what is acknowledged so far.
+ * {@code agent.shutdown_timeout} (exit 0); a second signal exits at once (exit 1) after saving the checkpoints of
+ * what is acknowledged so far. SIGHUP reloads the file: a valid new config replaces the pipelines (checkpoints
+ * carry over), an invalid one is reported and the running config stays.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the agent until SIGTERM or SIGINT.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the agent until SIGTERM or SIGINT; SIGHUP reloads the config.")
 final class RunCommand implements Callable<Integer> {
 
     private static final System.Logger LOG = System.getLogger(RunCommand.class.getName());
@@ -28,12 +31,11 @@ final class RunCommand implements Callable<Integer> {
         PipelineConfig loaded = config.load(spec.commandLine().getErr());
         if (loaded == null) return Main.EXIT_CONFIG;
         LogSetup.configure(loaded.agent().logFormat(), loaded.agent().logLevel());
-        Agent agent = new Agent(loaded, System.getenv());
+        Supervisor supervisor = new Supervisor(loaded, System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();
-        AtomicInteger exit = new AtomicInteger(0);
         Runnable gracefulStop = () -> {
-            boolean clean = agent.stop(loaded.agent().shutdownTimeout());
+            boolean clean = supervisor.stop();
             LOG.log(System.Logger.Level.INFO, clean ? "stopped; everything in flight was delivered"
                     : "stopped at the shutdown deadline; undelivered records will be read again after restart");
             stopped.countDown();
@@ -44,13 +46,15 @@ final class RunCommand implements Callable<Integer> {
                 Thread.ofPlatform().name("outrigger-shutdown").start(gracefulStop);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "second signal: exiting now");
-                agent.saveCheckpointsNow();
+                supervisor.agent().saveCheckpointsNow();
                 Runtime.getRuntime().halt(1);
             }
         };
         Signal.handle(new Signal("TERM"), handler);
         Signal.handle(new Signal("INT"), handler);
-        agent.start();
+        Signal.handle(new Signal("HUP"), sig -> Thread.ofPlatform().name("outrigger-reload").start(() -> reload(supervisor, signals)));
+        supervisor.start();
+        HttpEndpoints http = HttpEndpoints.start(loaded.agent().httpListen(), supervisor);
         if (loaded.agent().exitWhenFileExists() != null) {
             Thread.ofPlatform().daemon(true).name("outrigger-exit-when").start(() -> {
                 try {
@@ -62,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
                             }
                             return;
                         }
-                        Thread.sleep(1000);
+                        Thread.sleep(500);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -70,6 +74,23 @@ final class RunCommand implements Callable<Integer> {
             });
         }
         stopped.await();
-        return exit.get();
+        http.stop();
+        return 0;
     }
+
+    private void reload(Supervisor supervisor, AtomicInteger signals) {
+        if (signals.get() > 0) return; // stopping
+        StringWriter problems = new StringWriter();
+        PipelineConfig next = config.load(new PrintWriter(problems));
+        if (next == null) {
+            LOG.log(System.Logger.Level.ERROR, "SIGHUP: the new config is invalid; keeping the running one. " + problems.toString().trim());
+            return;
+        }
+        try {
+            supervisor.reload(next);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "SIGHUP: reload failed: " + e);
+        }
+    }
+
 }
