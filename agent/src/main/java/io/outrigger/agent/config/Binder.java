@@ -48,6 +48,9 @@ final class Binder {
     private static final PropertyNamingStrategies.NamingBase SNAKE =
             (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
+    /** Records Jackson binds from a scalar ({@code 64MiB}), not from a map of their components. */
+    private static final Set<Class<?>> SCALAR_RECORDS = Set.of(ByteSize.class);
+
     private final ObjectMapper mapper = ConfigModule.newMapper();
     private final Problems problems;
 
@@ -98,6 +101,9 @@ final class Binder {
             if (rc == null) {
                 problems.addBroken(childPath, Suggestions.unknownKey(key, suggestible));
                 remove.add(key);
+                // the key the user probably meant is missing too; "x is required" at it would only repeat this
+                Suggestions.nearest(key, suggestible).filter(k -> !obj.has(k))
+                        .ifPresent(k -> problems.markBroken(path.isEmpty() ? k : path + "." + k));
             } else if (!check(childPath, field.getValue(), rc.getGenericType())) {
                 problems.markBroken(childPath);
                 remove.add(key);
@@ -109,6 +115,7 @@ final class Binder {
     /** Checks one value against its declared type; false if it cannot be bound (after reporting why). */
     private boolean check(String path, JsonNode n, Type t) {
         Class<?> raw = raw(t);
+        if (problems.isBroken(path)) return false;
         if (n == null || n.isNull()) return true;
         if (raw == Object.class || JsonNode.class.isAssignableFrom(raw)) return true;
         if (raw == Secret.class) {
@@ -119,11 +126,7 @@ final class Binder {
             problems.add(path, "expected a string");
             return false;
         }
-        if (raw.isRecord()) {
-            if (!n.isObject()) {
-                problems.add(path, "expected a map (key: value), got " + describe(n));
-                return false;
-            }
+        if (raw.isRecord() && n.isObject() && !SCALAR_RECORDS.contains(raw)) {
             checkRecord(path, (ObjectNode) n, raw, Set.of());
             return true;
         }
@@ -212,6 +215,11 @@ final class Binder {
 
     static String message(Exception e, JsonNode at) {
         Throwable cause = e.getCause();
+        if (e instanceof IllegalArgumentException && !(e instanceof com.fasterxml.jackson.core.JacksonException)) {
+            // treeToValue wraps I/O exceptions; a deserializer's own IllegalArgumentException comes through as is
+            if (cause instanceof Exception c && cause instanceof com.fasterxml.jackson.core.JacksonException) return message(c, at);
+            return e.getMessage() == null ? "invalid value" : e.getMessage();
+        }
         if (e instanceof ValueInstantiationException || (e instanceof DatabindException && !(e instanceof MismatchedInputException)
                 && !(e instanceof InvalidDefinitionException))) {
             if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException

@@ -226,10 +226,15 @@ public final class ConfigLoader {
             Node t = body.get("type");
             if (t == null || isNull(t)) {
                 problems.addBroken(path + ".type", "required: the " + what + " type (" + known(known) + ")");
+                for (String key : body.entries().keySet()) {
+                    if (Suggestions.nearest(key, TYPE_KEY).isPresent()) {
+                        problems.add(path + "." + key, Suggestions.unknownKey(key, TYPE_KEY));
+                    }
+                }
                 return null;
             }
             if (!(t instanceof Scalar s) || !s.isText()) {
-                problems.addBroken(path + ".type", "expected a " + what + " type name (" + known(known) + ")");
+                problems.addBroken(path + ".type", "expected the " + what + " type as a string (" + known(known) + ")");
                 return null;
             }
             return s.text();

@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The problems found in one file, with the line of every key path seen while parsing. A path reported as broken
@@ -50,7 +52,7 @@ final class Problems {
 
     int size() { return problems.size(); }
 
-    private boolean isBroken(String path) {
+    boolean isBroken(String path) {
         for (String b : broken) {
             if (path.equals(b) || (path.startsWith(b) && (path.charAt(b.length()) == '.' || path.charAt(b.length()) == '['))) {
                 return true;
@@ -81,12 +83,22 @@ final class Problems {
         return out;
     }
 
+    /**
+     * Masks {@code secret} in {@code text}: everywhere when it is long, only as a whole word when it is short
+     * (a password "short" must not turn "shorter" into "******er").
+     */
+    private static String mask(String text, String secret) {
+        if (secret.length() >= 8) return text.replace(secret, MASK);
+        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(secret) + "(?![\\p{L}\\p{N}])")
+                .matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
+    }
+
     private ConfigProblem mask(ConfigProblem p) {
         String m = p.message();
         String path = p.path();
         for (String s : secrets) {
-            m = m.replace(s, MASK);
-            path = path.replace(s, MASK);
+            m = mask(m, s);
+            path = mask(path, s);
         }
         return new ConfigProblem(path, p.line(), m);
     }

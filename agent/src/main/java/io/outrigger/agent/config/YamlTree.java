@@ -53,7 +53,11 @@ final class YamlTree {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** YAML 1.2 style scalars: only true/false are booleans (not yes/no/on/off); an empty value is null. */
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
     private static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
