@@ -228,6 +228,9 @@ final class Binder {
             }
             return "invalid value";
         }
+        if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
+            return "number out of range" + (at == null || at.isMissingNode() ? "" : ", got " + describe(at));
+        }
         if (e instanceof MismatchedInputException m) {
             Class<?> target = m.getTargetType();
             return target == null ? "invalid value" : expected(target, at);

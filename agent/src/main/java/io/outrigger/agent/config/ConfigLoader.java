@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
 /**
  * Reads and validates a config file (format: see {@link PipelineConfig}). Every problem found is reported in one
  * {@link ConfigException}, each with its absolute key path and YAML line, sorted by line. Values bound to a
- * {@code Secret} never appear in a message. Not thread-safe; cheap to create.
+ * {@code Secret} never appear in a message. Immutable; each call is independent, so it may be shared.
  */
 public final class ConfigLoader {
 
