@@ -4,6 +4,37 @@ import io.outrigger.core.config.ByteSize;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** STUB until the config loader lands. */
-public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize bufferMaxBytes, Duration checkpointInterval,
-                            String httpListen, String logFormat, String logLevel, Path exitWhenFileExists) {}
+/**
+ * The {@code agent:} block. Null arguments take the defaults: {@code data_dir} {@code ./data},
+ * {@code shutdown_timeout} 30s, {@code buffer.max_bytes} 32MiB, {@code checkpoint_interval} 1s,
+ * {@code http.listen} {@code 0.0.0.0:2020} ({@code ""} disables the HTTP server), {@code log.format} json,
+ * {@code log.level} info. {@code exitWhenFileExists} stays null unless {@code exit_when.file_exists} is set.
+ */
+public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize bufferMaxBytes,
+                            Duration checkpointInterval, String httpListen, String logFormat, String logLevel,
+                            Path exitWhenFileExists) {
+
+    public static final Path DEFAULT_DATA_DIR = Path.of("./data");
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    public static final ByteSize DEFAULT_BUFFER_MAX_BYTES = ByteSize.ofMiB(32);
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    public static final String DEFAULT_HTTP_LISTEN = "0.0.0.0:2020";
+
+    public AgentSettings {
+        if (dataDir == null) dataDir = DEFAULT_DATA_DIR;
+        if (shutdownTimeout == null) shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        if (bufferMaxBytes == null) bufferMaxBytes = DEFAULT_BUFFER_MAX_BYTES;
+        if (checkpointInterval == null) checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+        if (httpListen == null) httpListen = DEFAULT_HTTP_LISTEN;
+        if (logFormat == null) logFormat = "json";
+        if (logLevel == null) logLevel = "info";
+    }
+
+    /** All defaults (a config without an {@code agent:} block). */
+    public static AgentSettings defaults() {
+        return new AgentSettings(null, null, null, null, null, null, null, null);
+    }
+
+    /** False when {@code http.listen} is {@code ""}. */
+    public boolean httpEnabled() { return !httpListen.isEmpty(); }
+}

@@ -5,18 +5,45 @@ import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageFactory;
 import java.util.List;
+import java.util.Objects;
 
-/** STUB until the config loader lands. */
-public sealed interface StageSpec {
+/** One entry of a pipeline's {@code stages:} list. */
+public sealed interface StageSpec permits StageSpec.Plugin, StageSpec.Match {
+
+    /** Where it is written, e.g. {@code pipelines.app.stages[2]} or {@code pipelines.app.stages[2].match.stages[0]}. */
     String path();
+
+    /** The stage key: a factory's type, or {@code match}. */
     String type();
 
+    /** A stage made by a {@link StageFactory}; {@code config} is its bound config record. */
     record Plugin(String path, String type, StageFactory<?> factory, Object config) implements StageSpec {
+
+        public Plugin {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(factory, "factory");
+            Objects.requireNonNull(config, "config");
+        }
+
         @SuppressWarnings("unchecked")
-        public Stage create(ComponentContext ctx) { return ((StageFactory<Object>) factory).create(config, ctx); }
+        public Stage create(ComponentContext ctx) {
+            return ((StageFactory<Object>) factory).create(config, ctx);
+        }
     }
 
+    /**
+     * {@code - match: {when: {...}, stages: [...]}}: records for which {@code when} holds go through
+     * {@code stages}. The loader only checks that {@code when} is a map; its meaning is the runtime's business.
+     */
     record Match(String path, JsonNode when, List<StageSpec> stages) implements StageSpec {
-        public String type() { return "match"; }
+
+        public Match {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(when, "when");
+            stages = List.copyOf(stages);
+        }
+
+        @Override public String type() { return ComponentRegistry.MATCH; }
     }
 }
