@@ -40,7 +40,14 @@ final class RunCommand implements Callable<Integer> {
                     : "stopped at the shutdown deadline; undelivered records will be read again after restart");
             stopped.countDown();
         };
+        long[] firstSignalNanos = {0};
         sun.misc.SignalHandler handler = sig -> {
+            // a signal sent to the whole process group (timeout(1), a shell's Ctrl-C) can arrive twice at once:
+            // only a second signal a moment after the first means "exit now"
+            synchronized (firstSignalNanos) {
+                if (signals.get() > 0 && System.nanoTime() - firstSignalNanos[0] < 1_000_000_000L) return;
+                if (signals.get() == 0) firstSignalNanos[0] = System.nanoTime();
+            }
             if (signals.incrementAndGet() == 1) {
                 LOG.log(System.Logger.Level.INFO, "SIG" + sig.getName() + " received: stopping (a second signal exits at once)");
                 Thread.ofPlatform().name("outrigger-shutdown").start(gracefulStop);
