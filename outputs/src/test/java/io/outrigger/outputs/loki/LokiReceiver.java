@@ -120,7 +120,7 @@ public final class LokiReceiver implements AutoCloseable {
         this.creationGracePeriod = b.creationGracePeriod;
         this.maxAge = b.maxAge;
         this.outOfOrderWindow = b.outOfOrderWindow;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 0);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "loki-receiver");
             t.setDaemon(true);
@@ -145,8 +145,12 @@ public final class LokiReceiver implements AutoCloseable {
         private Duration creationGracePeriod = Duration.ofMinutes(10);
         private Duration maxAge = Duration.ofHours(168);
         private Duration outOfOrderWindow = Duration.ofHours(1);
+        private int port;
 
         private Builder() {}
+
+        /** Listen on this port (0, the default, picks a free one). */
+        public Builder port(int v) { port = v; return this; }
 
         public Builder clock(InstantSource v) { clock = Objects.requireNonNull(v); return this; }
 
