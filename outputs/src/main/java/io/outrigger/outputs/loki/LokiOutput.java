@@ -147,12 +147,18 @@ final class LokiOutput implements Output {
         List<LogRecord> records = batch.records();
         SendResult[] results = new SendResult[records.size()];
         Map<String, List<LokiEntry>> byTenant = new LinkedHashMap<>();
-        Map<Labels, String> streamOf = new HashMap<>();
-        Map<String, Labels> labelsOf = new HashMap<>();
+        Map<Labels, String> streamOf = new HashMap<>(); // record labels -> stream text, merged and rendered once
+        Map<String, Labels> labelsOf = new HashMap<>(); // stream text -> merged labels (for the JSON body)
         for (int i = 0; i < records.size(); i++) {
             LogRecord r = records.get(i);
-            Labels labels = merge(r.labels());
-            if (labels.isEmpty()) {
+            String stream = streamOf.get(r.labels());
+            if (stream == null) {
+                Labels labels = merge(r.labels());
+                stream = labels.isEmpty() ? "" : LokiEncoder.renderLabels(labels);
+                streamOf.put(r.labels(), stream);
+                labelsOf.putIfAbsent(stream, labels);
+            }
+            if (stream.isEmpty()) {
                 results[i] = new SendResult.Rejected("no_labels",
                         "record has no labels and Loki needs at least one per stream (set static labels)");
                 continue;
@@ -164,8 +170,6 @@ final class LokiOutput implements Output {
                         "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
                 continue;
             }
-            String stream = streamOf.computeIfAbsent(labels, LokiEncoder::renderLabels);
-            labelsOf.putIfAbsent(stream, labels);
             String tenant = tenantOf(r);
             long ts = r.timeNanos();
             Long newest = newestDelivered.get(streamKey(tenant, stream));
@@ -227,7 +231,9 @@ final class LokiOutput implements Output {
         for (LokiEntry e : entries) results[e.index()] = res;
         if (res instanceof SendResult.Delivered) {
             if (newestDelivered.size() > MAX_TRACKED_STREAMS) newestDelivered.clear();
-            for (LokiEntry e : entries) newestDelivered.merge(streamKey(tenant, e.stream()), e.timeNanos(), Math::max);
+            Map<String, Long> newest = new HashMap<>();
+            for (LokiEntry e : entries) newest.merge(e.stream(), e.timeNanos(), Math::max);
+            newest.forEach((stream, t) -> newestDelivered.merge(streamKey(tenant, stream), t, Math::max));
         }
     }
 
