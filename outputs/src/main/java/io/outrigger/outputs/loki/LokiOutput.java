@@ -130,7 +130,6 @@ final class LokiOutput implements Output {
                 .connectTimeout(connect)
                 .readTimeout(cfg.timeout())
                 .writeTimeout(cfg.timeout())
-                .retryOnConnectionFailure(false)
                 .followRedirects(false);
         if (tls != null) {
             b.sslSocketFactory(tls.socketFactory(), tls.trustManager());

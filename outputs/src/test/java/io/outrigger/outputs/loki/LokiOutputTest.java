@@ -371,4 +371,13 @@ class LokiOutputTest {
             assertEquals(List.of("finally"), late.lines("fake", Map.of("app", "web")));
         }
     }
+
+    @Test void serverThatNeverAnswersTimesOutAsConnectionError() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Output o = output(config("http://127.0.0.1:" + silent.getLocalPort(), "\"timeout\":\"300ms\""));
+            SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
+            assertEquals("connection", r.reason());
+            assertTrue(r.detail().startsWith("timeout"), r.detail());
+        }
+    }
 }
