@@ -80,7 +80,7 @@ final class LokiOutput implements Output {
     private final String basicAuth;
     private final ConcurrentHashMap<String, Long> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger connectionFailures = new AtomicInteger();
-    private volatile boolean authFailing;
+    private volatile boolean configFailing; // the last answer was 401, 403 or 404
     private volatile CachedToken tokenFromFile;
 
     private final CounterDataPoint outOfOrderAccepted;
@@ -138,8 +138,11 @@ final class LokiOutput implements Output {
         return b.build();
     }
 
-    private static String joinPath(String basePath) {
-        return (basePath.endsWith("/") ? basePath : basePath + "/") + PUSH_PATH;
+    /** Appends the push path, unless the URL already ends with it (Promtail users write the full push URL). */
+    static String joinPath(String basePath) {
+        String trimmed = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        if (trimmed.endsWith("/" + PUSH_PATH)) return trimmed;
+        return trimmed + "/" + PUSH_PATH;
     }
 
     @Override public CompletableFuture<SendResult> send(Batch batch) {
@@ -266,13 +269,13 @@ final class LokiOutput implements Output {
                     String text = response.code() >= 300 ? response.body().string() : "";
                     connectionFailures.set(0);
                     SendResult res = classifier.classify(response.code(), text, response.header("Retry-After"));
-                    boolean auth = LokiResponseClassifier.isAuthFailure(res);
-                    if (auth) {
-                        authFailures.inc();
-                        if (!authFailing) LOG.log(System.Logger.Level.WARNING, "Loki refused credentials or tenant: {0}",
-                                ((SendResult.Retryable) res).detail());
+                    boolean misconfigured = LokiResponseClassifier.isConfigFailure(res);
+                    if (LokiResponseClassifier.isAuthFailure(res)) authFailures.inc();
+                    if (misconfigured && !configFailing) {
+                        LOG.log(System.Logger.Level.WARNING, "Loki at {0} refuses pushes (check url, credentials, tenant): {1}",
+                                pushUrl.redact(), ((SendResult.Retryable) res).detail());
                     }
-                    authFailing = auth;
+                    configFailing = misconfigured;
                     f.complete(res);
                 } catch (IOException | RuntimeException e) {
                     connectionFailures.incrementAndGet();
@@ -368,7 +371,7 @@ final class LokiOutput implements Output {
     }
 
     @Override public boolean isHealthy() {
-        return connectionFailures.get() < UNHEALTHY_AFTER_CONNECTION_FAILURES && !authFailing;
+        return connectionFailures.get() < UNHEALTHY_AFTER_CONNECTION_FAILURES && !configFailing;
     }
 
     @Override public void close() {

@@ -23,6 +23,7 @@ import java.time.format.DateTimeParseException;
  *     the data while it is fixed, which a Fluent Bit or Vector user does not expect. The sender backs off, the
  *     output reports unhealthy and counts {@code outrigger_output_loki_auth_failures_total} so it is visible;
  *     {@code retry.max_attempts} bounds it for who prefers dead letters;</li>
+ * <li>404 (a wrong URL path, a gateway route missing): Retryable("not_found"), for the same reason;</li>
  * <li>413 -> Rejected("too_large"); 429 -> Retryable("http_429", Retry-After when given: Loki gives none);</li>
  * <li>408 and 5xx -> Retryable("server_error"); other 4xx -> Rejected("bad_request");</li>
  * <li>no answer (refused, reset, timeout) -> Retryable("connection").</li>
@@ -42,6 +43,7 @@ final class LokiResponseClassifier {
         return switch (status) {
             case 400 -> new SendResult.Rejected("bad_request", detail);
             case 401, 403 -> new SendResult.Retryable("auth", detail);
+            case 404 -> new SendResult.Retryable("not_found", detail);
             case 413 -> new SendResult.Rejected("too_large", detail);
             case 429 -> new SendResult.Retryable("http_429", detail, parseRetryAfter(retryAfter));
             case 408 -> new SendResult.Retryable("server_error", detail);
@@ -58,6 +60,11 @@ final class LokiResponseClassifier {
     }
 
     static boolean isAuthFailure(SendResult r) { return r instanceof SendResult.Retryable x && x.reason().equals("auth"); }
+
+    /** Answers that mean the output is misconfigured (or the server is): retried, but the output is unhealthy. */
+    static boolean isConfigFailure(SendResult r) {
+        return r instanceof SendResult.Retryable x && (x.reason().equals("auth") || x.reason().equals("not_found"));
+    }
 
     private static String detail(int status, String body) {
         String b = body == null ? "" : body.strip();

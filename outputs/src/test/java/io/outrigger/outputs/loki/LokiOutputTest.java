@@ -188,6 +188,31 @@ class LokiOutputTest {
         assertEquals(List.of("now"), loki.lines("fake", Map.of("app", "web")));
     }
 
+    @Test void pushPathIsAppendedOnceEvenWhenTheUrlHasIt() throws Exception {
+        assertEquals("/loki/api/v1/push", LokiOutput.joinPath("/"));
+        assertEquals("/gw/loki/api/v1/push", LokiOutput.joinPath("/gw"));
+        assertEquals("/loki/api/v1/push", LokiOutput.joinPath("/loki/api/v1/push"));
+        assertEquals("/loki/api/v1/push", LokiOutput.joinPath("/loki/api/v1/push/"));
+        Output o = output(config(loki.url() + "/loki/api/v1/push", ""));
+        assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "promtail-style url")));
+    }
+
+    @Test void wrongPathIsRetriedAndMarksUnhealthy() throws Exception {
+        Output o = output(config(loki.url() + "/wrong", ""));
+        SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
+        assertEquals("not_found", r.reason());
+        assertFalse(o.isHealthy());
+    }
+
+    @Test void authFailureIsUnhealthyUntilASuccess() throws Exception {
+        Output o = output("");
+        loki.failNext(403, "forbidden", null);
+        assertEquals("auth", assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x"))).reason());
+        assertFalse(o.isHealthy());
+        assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "x")));
+        assertTrue(o.isHealthy());
+    }
+
     @Test void serverErrorIsRetryable() throws Exception {
         Output o = output("");
         loki.failNext(500, "internal error", null);

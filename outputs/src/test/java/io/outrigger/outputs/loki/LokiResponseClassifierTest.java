@@ -66,6 +66,14 @@ class LokiResponseClassifierTest {
         assertEquals("auth", ((SendResult.Retryable) classifier.classify(403, "forbidden", null)).reason());
     }
 
+    @Test void notFoundIsAConfigProblemRetriedNotDropped() {
+        SendResult r = classifier.classify(404, "404 page not found\n", null);
+        assertEquals(new SendResult.Retryable("not_found", "HTTP 404: 404 page not found"), r);
+        assertTrue(LokiResponseClassifier.isConfigFailure(r));
+        assertTrue(LokiResponseClassifier.isConfigFailure(classifier.classify(401, "", null)));
+        assertEquals(false, LokiResponseClassifier.isConfigFailure(classifier.classify(500, "", null)));
+    }
+
     @Test void payloadTooLargeIsRejected() {
         assertEquals(new SendResult.Rejected("too_large", "HTTP 413"), classifier.classify(413, "", null));
     }
