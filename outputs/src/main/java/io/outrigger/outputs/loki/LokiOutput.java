@@ -78,7 +78,9 @@ final class LokiOutput implements Output {
     private final long maxLineBytes;
     private final String outOfOrder;
     private final String basicAuth;
-    private final ConcurrentHashMap<String, Long> newestDelivered = new ConcurrentHashMap<>();
+    /** tenant -> stream -> newest delivered time (nanoseconds). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
+    private final AtomicInteger trackedStreams = new AtomicInteger();
     private final AtomicInteger connectionFailures = new AtomicInteger();
     private volatile boolean configFailing; // the last answer was 401, 403 or 404
     private volatile CachedToken tokenFromFile;
@@ -174,7 +176,8 @@ final class LokiOutput implements Output {
             }
             String tenant = tenantOf(r);
             long ts = r.timeNanos();
-            Long newest = newestDelivered.get(streamKey(tenant, stream));
+            Map<String, Long> tenantNewest = newestDelivered.get(tenant);
+            Long newest = tenantNewest == null ? null : tenantNewest.get(stream);
             if (newest != null && ts < newest) {
                 switch (outOfOrder) {
                     case "drop" -> {
@@ -232,10 +235,18 @@ final class LokiOutput implements Output {
     private void record(String tenant, List<LokiEntry> entries, SendResult res, SendResult[] results) {
         for (LokiEntry e : entries) results[e.index()] = res;
         if (res instanceof SendResult.Delivered) {
-            if (newestDelivered.size() > MAX_TRACKED_STREAMS) newestDelivered.clear();
+            if (trackedStreams.get() > MAX_TRACKED_STREAMS) {
+                newestDelivered.clear();
+                trackedStreams.set(0);
+            }
             Map<String, Long> newest = new HashMap<>();
             for (LokiEntry e : entries) newest.merge(e.stream(), e.timeNanos(), Math::max);
-            newest.forEach((stream, t) -> newestDelivered.merge(streamKey(tenant, stream), t, Math::max));
+            ConcurrentHashMap<String, Long> tenantNewest = newestDelivered.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+            newest.forEach((stream, t) -> {
+                Long prev = tenantNewest.putIfAbsent(stream, t);
+                if (prev == null) trackedStreams.incrementAndGet();
+                else if (prev < t) tenantNewest.merge(stream, t, Math::max);
+            });
         }
     }
 
@@ -345,8 +356,6 @@ final class LokiOutput implements Output {
         }
         return out;
     }
-
-    private static String streamKey(String tenant, String stream) { return tenant + '\u0000' + stream; }
 
     static long utf8Length(String s) {
         long n = 0;
