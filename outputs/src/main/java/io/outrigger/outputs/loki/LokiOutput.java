@@ -1,0 +1,392 @@
+package io.outrigger.outputs.loki;
+
+import io.outrigger.core.event.Labels;
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Credentials;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Pushes batches to Loki's {@code /loki/api/v1/push}. Per send it renders each record's line, rejects locally what
+ * Loki would refuse anyway ({@code max_line_bytes}: reason {@code too_large}; no labels: {@code no_labels}; the
+ * {@code out_of_order: drop} guard: {@code out_of_order}), groups the rest by tenant (one request each, in
+ * parallel) and by stream, and classifies Loki's answers with {@link LokiResponseClassifier}.
+ *
+ * <p><b>Rate limits.</b> Loki answers 429 without Retry-After, and answers 429 every time to a push larger than
+ * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again, this
+ * output sends it again at once, itself, in two halves one after the other (an async chain, no sleeping) and
+ * answers per record: what a half delivered is done, what still got 429 is retryable and comes back as a smaller
+ * batch, which is split again. A single record still refused after that is rejected ({@code rate_limited}).
+ *
+ * <p><b>Out of order.</b> The newest timestamp delivered per tenant and stream is remembered (up to
+ * {@value #MAX_TRACKED_STREAMS} streams, then forgotten all at once); an entry older than it is sent anyway
+ * ({@code accept}), rejected ({@code drop}) or sent with that newest timestamp ({@code clamp}). Batches in flight
+ * at once are not ordered against each other (Loki 2.4+ accepts unordered writes within an hour).
+ *
+ * <p>Label names that are not valid Prometheus names ({@code app.kubernetes.io/name}) are sent with every invalid
+ * character replaced by {@code _}; record labels win over static {@code labels} of the same name.
+ */
+final class LokiOutput implements Output {
+
+    static final int SPLIT_AFTER_ATTEMPTS = 5;
+    static final int UNHEALTHY_AFTER_CONNECTION_FAILURES = 3;
+    static final int MAX_TRACKED_STREAMS = 100_000;
+    static final String PUSH_PATH = "loki/api/v1/push";
+
+    private static final System.Logger LOG = System.getLogger(LokiOutput.class.getName());
+    private static final MediaType PROTOBUF = MediaType.get(LokiEncoder.PROTOBUF_TYPE);
+    private static final MediaType JSON = MediaType.get(LokiEncoder.JSON_TYPE);
+
+    private final LokiOutputConfig cfg;
+    private final OkHttpClient client;
+    private final HttpUrl pushUrl;
+    private final LokiResponseClassifier classifier;
+    private final LineRenderer renderer;
+    private final Labels staticLabels;
+    private final boolean json;
+    private final long maxLineBytes;
+    private final String outOfOrder;
+    private final String basicAuth;
+    /** tenant -> stream -> newest delivered time (nanoseconds). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
+    private final AtomicInteger trackedStreams = new AtomicInteger();
+    private final AtomicInteger connectionFailures = new AtomicInteger();
+    private volatile boolean configFailing; // the last answer was 401, 403 or 404
+    private volatile CachedToken tokenFromFile;
+
+    private final CounterDataPoint outOfOrderAccepted;
+    private final CounterDataPoint outOfOrderDropped;
+    private final CounterDataPoint outOfOrderClamped;
+    private final CounterDataPoint authFailures;
+    private final CounterDataPoint rateLimitSplits;
+
+    private record CachedToken(FileTime modified, String header) {}
+
+    LokiOutput(LokiOutputConfig cfg, ComponentContext ctx, OkHttpClient client) {
+        this.cfg = cfg;
+        this.client = client;
+        HttpUrl base = HttpUrl.get(cfg.url());
+        this.pushUrl = base.newBuilder().encodedPath(joinPath(base.encodedPath())).build();
+        this.classifier = new LokiResponseClassifier(ctx.clock());
+        this.renderer = LineRenderer.of(cfg.lineFormat(), cfg.template());
+        this.staticLabels = sanitize(Labels.of(cfg.labels()));
+        this.json = cfg.encoding().equals("json");
+        this.maxLineBytes = cfg.maxLineBytes().bytes();
+        this.outOfOrder = cfg.outOfOrder();
+        this.basicAuth = cfg.basicAuth() == null ? null
+                : Credentials.basic(cfg.basicAuth().username(), cfg.basicAuth().password().reveal(), StandardCharsets.UTF_8);
+        String name = ctx.name();
+        Counter ooo = ctx.metrics().counter("outrigger_output_loki_entries_out_of_order_total",
+                "Entries older than the newest delivered for their stream, by what was done with them", "output", "action");
+        outOfOrderAccepted = ooo.labelValues(name, "accepted");
+        outOfOrderDropped = ooo.labelValues(name, "dropped");
+        outOfOrderClamped = ooo.labelValues(name, "clamped");
+        authFailures = ctx.metrics().counter("outrigger_output_loki_auth_failures_total",
+                "Pushes Loki refused with 401 or 403 (retried)", "output").labelValues(name);
+        rateLimitSplits = ctx.metrics().counter("outrigger_output_loki_rate_limit_splits_total",
+                "Batches sent again in halves after repeated 429 answers", "output").labelValues(name);
+    }
+
+    /** The OkHttp client for one output: a connection pool and dispatcher sized to its concurrency. */
+    static OkHttpClient newClient(LokiOutputConfig cfg, TlsSupport.Tls tls) {
+        int c = cfg.concurrency();
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(Math.max(2, c * 2));
+        dispatcher.setMaxRequestsPerHost(Math.max(2, c * 2));
+        Duration connect = cfg.timeout().compareTo(Duration.ofSeconds(10)) < 0 ? cfg.timeout() : Duration.ofSeconds(10);
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(c, 5, TimeUnit.MINUTES))
+                .callTimeout(cfg.timeout())
+                .connectTimeout(connect)
+                .readTimeout(cfg.timeout())
+                .writeTimeout(cfg.timeout())
+                .followRedirects(false);
+        if (tls != null) {
+            b.sslSocketFactory(tls.socketFactory(), tls.trustManager());
+            if (tls.skipHostnameCheck()) b.hostnameVerifier((host, session) -> true);
+        }
+        return b.build();
+    }
+
+    /** Appends the push path, unless the URL already ends with it (Promtail users write the full push URL). */
+    static String joinPath(String basePath) {
+        String trimmed = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        if (trimmed.endsWith("/" + PUSH_PATH)) return trimmed;
+        return trimmed + "/" + PUSH_PATH;
+    }
+
+    @Override public CompletableFuture<SendResult> send(Batch batch) {
+        List<LogRecord> records = batch.records();
+        SendResult[] results = new SendResult[records.size()];
+        Map<String, List<LokiEntry>> byTenant = new LinkedHashMap<>();
+        Map<Labels, String> streamOf = new HashMap<>(); // record labels -> stream text, merged and rendered once
+        Map<String, Labels> labelsOf = new HashMap<>(); // stream text -> merged labels (for the JSON body)
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord r = records.get(i);
+            String stream = streamOf.get(r.labels());
+            if (stream == null) {
+                Labels labels = merge(r.labels());
+                stream = labels.isEmpty() ? "" : LokiEncoder.renderLabels(labels);
+                streamOf.put(r.labels(), stream);
+                labelsOf.putIfAbsent(stream, labels);
+            }
+            if (stream.isEmpty()) {
+                results[i] = new SendResult.Rejected("no_labels",
+                        "record has no labels and Loki needs at least one per stream (set static labels)");
+                continue;
+            }
+            String line = renderer.render(r);
+            long size = utf8Length(line);
+            if (size > maxLineBytes) {
+                results[i] = new SendResult.Rejected("too_large",
+                        "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
+                continue;
+            }
+            String tenant = tenantOf(r);
+            long ts = r.timeNanos();
+            Map<String, Long> tenantNewest = newestDelivered.get(tenant);
+            Long newest = tenantNewest == null ? null : tenantNewest.get(stream);
+            if (newest != null && ts < newest) {
+                switch (outOfOrder) {
+                    case "drop" -> {
+                        outOfOrderDropped.inc();
+                        results[i] = new SendResult.Rejected("out_of_order",
+                                "entry is older than the newest delivered for stream " + stream);
+                        continue;
+                    }
+                    case "clamp" -> {
+                        outOfOrderClamped.inc();
+                        ts = newest;
+                    }
+                    default -> outOfOrderAccepted.inc();
+                }
+            }
+            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, line, metadataOf(r)));
+        }
+        List<CompletableFuture<Void>> pushes = new ArrayList<>(byTenant.size());
+        for (Map.Entry<String, List<LokiEntry>> t : byTenant.entrySet()) {
+            pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch.attempt(), results));
+        }
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
+    }
+
+    /** Pushes one tenant's entries; on a 429 past the cap, sends them again in two halves (see class doc). */
+    private CompletableFuture<Void> push(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf,
+                                         int attempt, SendResult[] results) {
+        return post(tenant, entries, labelsOf).thenCompose(res -> {
+            if (!(attempt > SPLIT_AFTER_ATTEMPTS && isRateLimited(res))) {
+                record(tenant, entries, res, results);
+                return CompletableFuture.completedFuture(null);
+            }
+            if (entries.size() == 1) {
+                String detail = ((SendResult.Retryable) res).detail();
+                record(tenant, entries, new SendResult.Rejected("rate_limited",
+                        "still rate limited after " + attempt + " attempts; a single entry over Loki's burst size? " + detail), results);
+                return CompletableFuture.completedFuture(null);
+            }
+            rateLimitSplits.inc();
+            List<LokiEntry> first = entries.subList(0, entries.size() / 2);
+            List<LokiEntry> second = entries.subList(entries.size() / 2, entries.size());
+            return post(tenant, first, labelsOf)
+                    .thenCompose(r1 -> {
+                        record(tenant, first, r1, results);
+                        return post(tenant, second, labelsOf);
+                    })
+                    .thenAccept(r2 -> record(tenant, second, r2, results));
+        });
+    }
+
+    private static boolean isRateLimited(SendResult r) {
+        return r instanceof SendResult.Retryable x && x.reason().equals("http_429");
+    }
+
+    private void record(String tenant, List<LokiEntry> entries, SendResult res, SendResult[] results) {
+        for (LokiEntry e : entries) results[e.index()] = res;
+        if (res instanceof SendResult.Delivered) {
+            if (trackedStreams.get() > MAX_TRACKED_STREAMS) {
+                newestDelivered.clear();
+                trackedStreams.set(0);
+            }
+            Map<String, Long> newest = new HashMap<>();
+            for (LokiEntry e : entries) newest.merge(e.stream(), e.timeNanos(), Math::max);
+            ConcurrentHashMap<String, Long> tenantNewest = newestDelivered.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+            newest.forEach((stream, t) -> {
+                Long prev = tenantNewest.putIfAbsent(stream, t);
+                if (prev == null) trackedStreams.incrementAndGet();
+                else if (prev < t) tenantNewest.merge(stream, t, Math::max);
+            });
+        }
+    }
+
+    private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf) {
+        Request request;
+        try {
+            List<LokiEncoder.Stream> streams = LokiEncoder.group(new ArrayList<>(entries));
+            RequestBody body = json
+                    ? RequestBody.create(LokiEncoder.jsonBody(streams, labelsOf), JSON)
+                    : RequestBody.create(LokiEncoder.protobufBody(streams), PROTOBUF);
+            Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
+            if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
+            String auth = authorization();
+            if (auth != null) rb.header("Authorization", auth);
+            request = rb.build();
+        } catch (IOException | RuntimeException e) {
+            // an unreadable token file or an encoding failure: retried, so a fixed file takes effect
+            return CompletableFuture.completedFuture(new SendResult.Retryable("local_error", e.getMessage()));
+        }
+        CompletableFuture<SendResult> f = new CompletableFuture<>();
+        client.newCall(request).enqueue(new Callback() {
+            @Override public void onFailure(Call call, IOException e) {
+                if (connectionFailures.incrementAndGet() == UNHEALTHY_AFTER_CONNECTION_FAILURES) {
+                    LOG.log(System.Logger.Level.WARNING, "Loki at {0} unreachable: {1}", pushUrl.redact(), e.toString());
+                }
+                f.complete(LokiResponseClassifier.classifyFailure(e));
+            }
+
+            @Override public void onResponse(Call call, Response response) {
+                try (response) {
+                    String text = response.code() >= 300 ? response.body().string() : "";
+                    connectionFailures.set(0);
+                    SendResult res = classifier.classify(response.code(), text, response.header("Retry-After"));
+                    boolean misconfigured = LokiResponseClassifier.isConfigFailure(res);
+                    if (LokiResponseClassifier.isAuthFailure(res)) authFailures.inc();
+                    if (misconfigured && !configFailing) {
+                        LOG.log(System.Logger.Level.WARNING, "Loki at {0} refuses pushes (check url, credentials, tenant): {1}",
+                                pushUrl.redact(), ((SendResult.Retryable) res).detail());
+                    }
+                    configFailing = misconfigured;
+                    f.complete(res);
+                } catch (IOException | RuntimeException e) {
+                    connectionFailures.incrementAndGet();
+                    f.complete(new SendResult.Retryable("connection", "reading the answer failed: " + e.getMessage()));
+                }
+            }
+        });
+        return f;
+    }
+
+    private String authorization() throws IOException {
+        if (basicAuth != null) return basicAuth;
+        if (cfg.bearerToken() != null) return "Bearer " + cfg.bearerToken().reveal();
+        Path file = cfg.bearerTokenFile();
+        if (file == null) return null;
+        // re-read when the file changes: Kubernetes rotates projected service account tokens
+        FileTime modified = Files.getLastModifiedTime(file);
+        CachedToken cached = tokenFromFile;
+        if (cached == null || !cached.modified().equals(modified)) {
+            cached = new CachedToken(modified, "Bearer " + Files.readString(file, StandardCharsets.UTF_8).strip());
+            tokenFromFile = cached;
+        }
+        return cached.header();
+    }
+
+    private Labels merge(Labels recordLabels) {
+        Labels out = staticLabels;
+        Labels own = sanitize(recordLabels);
+        for (int i = 0; i < own.size(); i++) out = out.with(own.name(i), own.value(i));
+        return out;
+    }
+
+    /** Replaces characters not allowed in a Prometheus label name by {@code _}. */
+    static Labels sanitize(Labels labels) {
+        Labels out = labels;
+        for (int i = 0; i < labels.size(); i++) {
+            String n = labels.name(i);
+            if (!LokiOutputFactory.isValidLabelName(n)) {
+                char[] c = n.toCharArray();
+                for (int j = 0; j < c.length; j++) {
+                    boolean ok = c[j] == '_' || (c[j] >= 'a' && c[j] <= 'z') || (c[j] >= 'A' && c[j] <= 'Z')
+                            || (j > 0 && c[j] >= '0' && c[j] <= '9');
+                    if (!ok) c[j] = '_';
+                }
+                String fixed = c.length == 0 ? "_" : new String(c);
+                out = out.without(n).with(fixed, labels.value(i));
+            }
+        }
+        return out;
+    }
+
+    private String tenantOf(LogRecord r) {
+        if (cfg.tenantIdField() != null) {
+            Value v = r.fields().getPath(cfg.tenantIdField());
+            if (v != null && !(v instanceof Value.Null) && !v.asText().isEmpty()) return v.asText();
+        }
+        return cfg.tenantId() == null ? "" : cfg.tenantId();
+    }
+
+    private List<LokiEntry.Pair> metadataOf(LogRecord r) {
+        List<String> names = cfg.structuredMetadata();
+        if (names.isEmpty()) return List.of();
+        List<LokiEntry.Pair> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            Value v = r.fields().getPath(n);
+            if (v != null && !(v instanceof Value.Null)) out.add(new LokiEntry.Pair(n, v.asText()));
+        }
+        return out;
+    }
+
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
+    }
+
+    /** One answer when every record got the same, else per record. */
+    static SendResult combine(SendResult[] results) {
+        if (results.length == 0) return SendResult.DELIVERED;
+        SendResult first = results[0];
+        for (SendResult r : results) if (!r.equals(first)) return new SendResult.PerRecord(Arrays.asList(results));
+        return first;
+    }
+
+    @Override public boolean isHealthy() {
+        return connectionFailures.get() < UNHEALTHY_AFTER_CONNECTION_FAILURES && !configFailing;
+    }
+
+    @Override public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    @Override public String toString() { return "LokiOutput[" + pushUrl.redact() + "]"; }
+}
