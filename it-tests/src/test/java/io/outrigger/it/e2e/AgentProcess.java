@@ -32,7 +32,7 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code outrigger <args>} with a heap cap; its stdout and stderr go to {@code log}. */
     public static AgentProcess start(Path log, String heap, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -41,7 +41,7 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Runs {@code outrigger <args>} to completion and returns its exit code and output. */
     public static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
