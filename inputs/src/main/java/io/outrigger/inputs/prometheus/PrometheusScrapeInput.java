@@ -116,7 +116,7 @@ final class PrometheusScrapeInput implements Input {
             long wait = deadlineNanos - System.nanoTime();
             if (wait > 0) TimeUnit.NANOSECONDS.timedJoin(t, wait);
         }
-        http.close();
+        http.shutdownNow(); // aborts a scrape still in flight instead of waiting for it
     }
 
     @Override public boolean isReady() { return ready; }

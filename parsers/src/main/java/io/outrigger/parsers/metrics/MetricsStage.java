@@ -89,6 +89,7 @@ final class MetricsStage implements Stage {
         private final Object metric;
         private final SeriesLimit limit;
         private final Map<List<String>, Object> points = new HashMap<>();
+        private Object noLabels;
         private final CounterDataPoint dropped;
         private final CounterDataPoint notANumber;
         private final CounterDataPoint negative;
@@ -154,6 +155,7 @@ final class MetricsStage implements Stage {
 
         /** The data point for the record's label values, or null when the series limit forbids a new one. */
         private Object point(LogRecord r) {
+            if (labelFields.length == 0 && noLabels != null) return noLabels;
             String[] values = new String[labelFields.length];
             for (int i = 0; i < values.length; i++) {
                 String t = text(r, labelFields[i]);
@@ -173,6 +175,7 @@ final class MetricsStage implements Stage {
                 default -> throw new IllegalStateException("unexpected metric " + metric);
             };
             points.put(key, p);
+            if (labelFields.length == 0) noLabels = p;
             return p;
         }
     }
