@@ -23,7 +23,7 @@ import java.util.TreeMap;
  *     timeout: 30s                  # per request, default 30s
  *     basic_auth: {username: agent, password: ${PROM_PASSWORD}}   # or
  *     bearer_token: ${PROM_TOKEN}   # not both
- *     headers: {X-Scope-OrgID: team-a}
+ *     headers: {X-Scope-OrgID: team-a}  # extra headers; values are masked like secrets (API keys go here)
  *     tls: {ca_file: /etc/ssl/ca.pem, cert_file: ..., key_file: ..., insecure_skip_verify: false}
  *     batch: {max_records: 2000, max_bytes: 1MiB, max_wait: 1s}
  *     retry: {initial_backoff: 250ms, max_backoff: 30s}
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * </pre>
  */
 public record PromRemoteWriteConfig(String url, BasicAuth basicAuth, Secret bearerToken, TlsConfig tls, Duration timeout,
-                                    Map<String, String> headers, BatchConfig batch, RetryConfig retry, Integer concurrency)
+                                    Map<String, Secret> headers, BatchConfig batch, RetryConfig retry, Integer concurrency)
         implements OutputSettings {
 
     public PromRemoteWriteConfig {

@@ -1,5 +1,6 @@
 package io.outrigger.outputs.promrw;
 
+import io.outrigger.core.config.Secret;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
@@ -68,7 +69,7 @@ final class PromRemoteWriteOutput implements Output {
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .header("User-Agent", USER_AGENT)
                 .post(RequestBody.create(body, PROTOBUF));
-        for (Map.Entry<String, String> h : config.headers().entrySet()) rb.header(h.getKey(), h.getValue());
+        for (Map.Entry<String, Secret> h : config.headers().entrySet()) rb.header(h.getKey(), h.getValue().reveal());
         if (authorization != null) rb.header("Authorization", authorization);
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         Call call = client.newCall(rb.build());

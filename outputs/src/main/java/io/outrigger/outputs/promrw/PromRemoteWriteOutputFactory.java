@@ -52,6 +52,7 @@ public final class PromRemoteWriteOutputFactory implements OutputFactory<PromRem
         }
         if (c.timeout().isNegative() || c.timeout().isZero()) p.add(new ConfigProblem("timeout", "must be positive"));
         for (String h : c.headers().keySet()) {
+            if (c.headers().get(h) == null) p.add(new ConfigProblem("headers." + h, "needs a value"));
             if (PROTOCOL_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
                 p.add(new ConfigProblem("headers." + h, "is set by the output itself and cannot be overridden"
                         + (h.equalsIgnoreCase("authorization") ? " (use basic_auth or bearer_token)" : "")));

@@ -104,7 +104,7 @@ class PromRemoteWriteOutputTest {
     @Test
     void sendsSnappyProtobufWithProtocolHeadersAndBasicAuth() throws Exception {
         PromRemoteWriteConfig c = new PromRemoteWriteConfig(url(), new PromRemoteWriteConfig.BasicAuth("agent", Secret.of("s3cret")),
-                null, null, null, Map.of("X-Scope-OrgID", "team-a"), null, null, null);
+                null, null, null, Map.of("X-Scope-OrgID", Secret.of("team-a")), null, null, null);
         assertEquals(List.of(), factory.validate(c));
         try (Output out = factory.create(c, ctx())) {
             assertEquals(SendResult.DELIVERED, send(out, List.of(sample("a_total", 1), sample("b_total", 2))));
@@ -183,16 +183,18 @@ class PromRemoteWriteOutputTest {
         assertTrue(ServiceLoader.load(OutputFactory.class).stream().map(ServiceLoader.Provider::get)
                 .anyMatch(f -> f instanceof PromRemoteWriteOutputFactory && f.type().equals("prometheus_remote_write")));
         PromRemoteWriteConfig c = ConfigModule.newMapper().readValue("""
-                {"url": "https://prom:9090/api/v1/write", "bearer_token": "abc", "timeout": "10s",
+                {"url": "https://prom:9090/api/v1/write", "bearer_token": "abc", "timeout": "10s", "headers": {"X-Api-Key": "k3y"},
                  "batch": {"max_records": 500}, "retry": {"max_backoff": "1m"}, "concurrency": 2}""", PromRemoteWriteConfig.class);
         assertEquals(List.of(), factory.validate(c));
         assertEquals(500, c.batch().maxRecords());
+        assertEquals("k3y", c.headers().get("X-Api-Key").reveal());
+        assertFalse(c.toString().contains("k3y") || c.toString().contains("abc"), c.toString());
         assertEquals(Duration.ofMinutes(1), c.retry().maxBackoff());
         assertEquals(1, config(url()).concurrency());
         assertEquals(2000, config(url()).batch().maxRecords());
 
         PromRemoteWriteConfig bad = new PromRemoteWriteConfig("prom:9090", new PromRemoteWriteConfig.BasicAuth("", null), Secret.of("t"),
-                new TlsConfig(dir.resolve("missing-ca.pem"), null, null, null), Duration.ZERO, Map.of("Content-Encoding", "gzip"),
+                new TlsConfig(dir.resolve("missing-ca.pem"), null, null, null), Duration.ZERO, Map.of("Content-Encoding", Secret.of("gzip")),
                 null, null, 0);
         assertEquals(List.of(
                 new ConfigProblem("url", "invalid URI \"prom:9090\" (expected http:// or https://)"),
