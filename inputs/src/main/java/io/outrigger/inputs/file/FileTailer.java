@@ -135,11 +135,16 @@ final class FileTailer implements AutoCloseable {
         if (!modified.isEmpty()) applyHints();
         boolean progress = false;
         int n = order.size();
+        // rotated-away files first: their lines are older than those of the file now at their path
+        for (int i = 0; i < n; i++) {
+            TailedFile f = order.get(i);
+            if (f.detached && !f.released) progress |= turn(f, now);
+        }
         if (n > 0) {
             int start = Math.floorMod(turn++, n);
             for (int k = 0; k < n; k++) {
                 TailedFile f = order.get((start + k) % n);
-                if (!f.released) progress |= turn(f, now);
+                if (!f.released && !f.detached) progress |= turn(f, now);
             }
         }
         tick(now);
