@@ -77,7 +77,7 @@ final class FileScanner {
         if (!(Boolean) a.get("isRegularFile")) {
             if (!(Boolean) a.get("isDirectory") || reportDirectories) {
                 errors.report(p, Reason.NOT_A_FILE, (Boolean) a.get("isDirectory") ? "it is a directory"
-                        : "it is not a regular file (a FIFO, socket or device)");
+                        : "it is a FIFO, socket or device, not a regular file");
             }
             return null;
         }

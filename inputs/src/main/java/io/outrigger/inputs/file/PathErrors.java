@@ -31,7 +31,7 @@ final class PathErrors {
         if (reported.size() >= MAX_REMEMBERED) reported.clear();
         reported.put(path, reason);
         metrics.error(reason);
-        LOG.log(System.Logger.Level.WARNING, "input {0}: skipping {1}: {2} ({3})", input, path, reason.label, detail);
+        LOG.log(System.Logger.Level.WARNING, "input {0}: skipping {1} ({2}): {3}", input, path, reason.label, detail);
     }
 
     void report(Path path, Exception e) {
