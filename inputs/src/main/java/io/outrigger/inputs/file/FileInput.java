@@ -62,11 +62,11 @@ final class FileInput implements Input {
                     progress = false;
                     Thread.sleep(1000);
                 }
-                ready = true;
                 if (t.scans() != watchedAtScan) {
                     watchedAtScan = t.scans();
                     updateWatchers(t);
                 }
+                ready = true;
                 if (!progress) {
                     wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
@@ -83,6 +83,7 @@ final class FileInput implements Input {
     /** Watches every base directory that exists; drops watchers of ones that went away. */
     private void updateWatchers(FileTailer t) {
         for (Path root : t.watchRoots()) {
+            if (root.getNameCount() == 0) continue; // never watch a whole filesystem; rescans cover it
             DirectoryWatcher w = watchers.get(root);
             boolean exists = Files.isDirectory(root);
             if (w != null && (!exists || w.isClosed())) {

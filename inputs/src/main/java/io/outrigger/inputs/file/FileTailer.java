@@ -154,9 +154,10 @@ final class FileTailer implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- scanning
 
-    private void scan(long now) {
+    private void scan(long now) throws InterruptedException {
         Map<String, Found> found = scanner.scan();
         boolean first = !scanned;
+        Map<Path, TailedFile> before = new HashMap<>(byPath);
         for (Found fd : found.values()) {
             TailedFile f = files.get(fd.fileId());
             if (f != null) {
@@ -166,13 +167,15 @@ final class FileTailer implements AutoCloseable {
                 }
                 f.detached = false;
                 if (!f.isOpen()) f.knownSize = fd.size();
+                else if (f.initialized && f.fingerprint != 0) checkStillSameContent(f, now);
                 byPath.put(fd.path(), f);
             } else {
                 f = new TailedFile(input, store, fd.fileId(), fd.path(), fd.size(), first, now);
                 files.put(f.fileId, f);
                 order.add(f);
-                TailedFile previous = byPath.put(fd.path(), f);
-                if (previous != null && !previous.released) metrics.rotations.inc();
+                byPath.put(fd.path(), f);
+                TailedFile previous = before.get(fd.path());
+                if (previous != null && !previous.released) metrics.rotations.inc(); // another file was there
             }
         }
         long behind = 0;
@@ -188,6 +191,22 @@ final class FileTailer implements AutoCloseable {
         metrics.bytesBehind.set(behind);
         scanned = true;
         scans++;
+    }
+
+    /**
+     * Copytruncate followed by writes past our offset before we looked leaves the file longer than what was read,
+     * so only its first bytes tell: if they changed, the file was rewritten and is read again from 0.
+     */
+    private void checkStillSameContent(TailedFile f, long now) throws InterruptedException {
+        long fp;
+        try {
+            fp = fingerprint(f.channel, f.channel.size());
+        } catch (ClosedByInterruptException e) {
+            throw interrupted();
+        } catch (IOException e) {
+            return; // the next read reports it
+        }
+        if (fp != f.fingerprint) restart(f, fp, now, true);
     }
 
     private void applyHints() {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 final class LineSplitter {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final int KEEP_CARRY = 64 * 1024;
 
     private final int maxLineBytes;
     private byte[] carry = EMPTY;
@@ -32,7 +33,7 @@ final class LineSplitter {
         carryLen = 0;
         skipping = false;
         lineStart = offset;
-        if (carry.length > 64 * 1024) carry = EMPTY;
+        if (carry.length > KEEP_CARRY) carry = EMPTY;
     }
 
     /** True while bytes of an unfinished line are held, or the rest of a cut line is being skipped. */
@@ -63,6 +64,7 @@ final class LineSplitter {
             } else {
                 line(buf, seg, nl, end, out);
             }
+            if (carry.length > KEEP_CARRY) carry = EMPTY; // a long line passed: do not hold its buffer
             carryLen = 0;
             out.boundary = end;
             lineStart = end;
@@ -76,6 +78,7 @@ final class LineSplitter {
                 int take = maxLineBytes - carryLen;
                 append(buf, seg, take + 1); // one byte more, to cut at a character boundary
                 emitCut(carry, carryLen, lineStart, lineStart + maxLineBytes, out);
+                if (carry.length > KEEP_CARRY) carry = EMPTY;
                 carryLen = 0;
                 skipping = true;
             } else {

@@ -68,6 +68,19 @@ class FileInputTest {
         }
     }
 
+    @Test void fileEventsFindNewFilesLongBeforeTheRescan() throws Exception {
+        FileInputConfig slowRescan = new FileInputConfig(List.of(dir + "/**/*.log"), null, null, null,
+                Duration.ofMinutes(10), Duration.ofMillis(200), null, null, null);
+        Input in = start(slowRescan);
+        try {
+            await(in::isReady, "ready");
+            append(dir.resolve("new/sub/e.log"), "by event\n");
+            await(() -> emitter.messages().contains("by event"), "a line found through a file event");
+        } finally {
+            stop(in);
+        }
+    }
+
     @Test void backpressureSlowsReadingAndStopInterruptsABlockedEmit() throws Exception {
         Path log = dir.resolve("bp.log");
         append(log, lines("x", 0, 10));

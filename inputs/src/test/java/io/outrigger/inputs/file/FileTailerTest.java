@@ -103,6 +103,29 @@ class FileTailerTest {
         assertEquals(1, fx.gauge("outrigger_input_files_open"));
     }
 
+    @Test void fileRenamedToAnotherMatchedPathIsFollowedNotReadAgain() throws Exception {
+        Path log = dir.resolve("app.log");
+        append(log, lines("old-", 0, 10));
+        FileTailer t = fx.tailer(config(glob("app.log*")));
+        fx.emitter.autoRelease(true);
+        drain(t);
+        String oldId = Fixture.fileId(log);
+        append(log, lines("old-", 10, 12));
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, lines("new-", 0, 2));
+        fx.later(t);
+        fx.later(t);
+        List<String> want = new ArrayList<>(expected("old-", 0, 12));
+        want.addAll(expected("new-", 0, 2));
+        assertEquals(want, fx.emitter.messages());
+        assertEquals(1, fx.counter("outrigger_input_rotations_total"));
+        FileCheckpoint cp = fx.store.get("app", oldId);
+        assertEquals(dir.resolve("app.log.1").toString(), cp.path());
+        assertEquals(12 * "old-10\n".length() - 10, cp.offset());
+        assertEquals(List.of(dir.resolve("app.log.1").toString()), fx.emitter.records().subList(10, 12).stream()
+                .map(r -> r.origin().path()).distinct().toList());
+    }
+
     @Test void copyTruncateRestartsAtZeroAndIsCounted() throws Exception {
         Path log = dir.resolve("app.log");
         append(log, lines("before-", 0, 50));
@@ -120,6 +143,21 @@ class FileTailerTest {
         assertEquals(16, fx.store.get("app", Fixture.fileId(log)).offset());
         LogRecord last = fx.emitter.records().getLast();
         assertEquals(8, last.origin().offset());
+    }
+
+    @Test void copyTruncateRefilledPastTheOffsetIsFoundByTheFingerprint() throws Exception {
+        Path log = dir.resolve("app.log");
+        append(log, lines("before-line-", 0, 30));
+        FileTailer t = fx.tailer(config(glob("app.log")));
+        drain(t);
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(log, lines("after-truncation-", 0, 40)); // longer than what was read before
+        fx.later(t);
+        List<String> got = fx.emitter.messages();
+        assertEquals(expected("after-truncation-", 0, 40), got.subList(30, got.size()));
+        assertEquals(1, fx.counter("outrigger_input_truncations_total"));
     }
 
     @Test void deletedFileIsDrainedThenReleasedAndItsCheckpointRemovedAfterAcks() throws Exception {
