@@ -46,6 +46,7 @@ final class TailedFile {
     private final Object checkpointLock = new Object();
     private Incarnation current;
     private long lastPut = -1;
+    private long lastPutFingerprint;
     private long finalOffset = -1;
     private boolean checkpointRemoved;
 
@@ -78,7 +79,8 @@ final class TailedFile {
         synchronized (checkpointLock) {
             current = inc;
             lastPut = offset;
-            store.put(new FileCheckpoint(input, pathString, fileId, fingerprint, offset));
+            lastPutFingerprint = fingerprint;
+            store.put(new FileCheckpoint(input, pathString, fileId, lastPutFingerprint, offset));
         }
     }
 
@@ -108,26 +110,25 @@ final class TailedFile {
     }
 
     private void onCommitted(Incarnation inc) {
-        if (inc == null) {
-            synchronized (checkpointLock) {
-                if (released && !checkpointRemoved) {
-                    checkpointRemoved = true;
-                    store.remove(input, fileId);
-                }
-            }
-            return;
-        }
         synchronized (checkpointLock) {
             if (inc != current || checkpointRemoved) return;
-            long c = inc.tracker.committed();
-            if (released && c >= finalOffset) {
-                checkpointRemoved = true;
-                store.remove(input, fileId);
+            long c = inc == null ? 0 : inc.tracker.committed();
+            if (released) {
+                // a released file is never read again: no more puts; its checkpoint goes once all is acknowledged,
+                // unless a new file with the same identity (a reused inode) has written its own meanwhile
+                if (c >= finalOffset) {
+                    checkpointRemoved = true;
+                    FileCheckpoint stored = store.get(input, fileId);
+                    if (stored != null && stored.offset() == lastPut && stored.fingerprint() == lastPutFingerprint) {
+                        store.remove(input, fileId);
+                    }
+                }
                 return;
             }
             if (c > lastPut) {
                 lastPut = c;
-                store.put(new FileCheckpoint(input, pathString, fileId, fingerprint, c));
+                lastPutFingerprint = fingerprint;
+                store.put(new FileCheckpoint(input, pathString, fileId, lastPutFingerprint, c));
             }
         }
     }
