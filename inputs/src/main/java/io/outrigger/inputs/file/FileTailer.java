@@ -189,6 +189,7 @@ final class FileTailer implements AutoCloseable {
             behind += Math.max(0, f.knownSize - f.committed());
         }
         metrics.bytesBehind.set(behind);
+        if (first) forgetVanishedCheckpoints(found);
         scanned = true;
         scans++;
     }
@@ -207,6 +208,27 @@ final class FileTailer implements AutoCloseable {
             return; // the next read reports it
         }
         if (fp != f.fingerprint) restart(f, fp, now, true);
+    }
+
+    /**
+     * Checkpoints of files deleted or rotated away while the agent was down would stay forever: at the first scan,
+     * those whose file is neither matched nor still at its path go, but only when the path's directory exists (a
+     * volume not mounted yet keeps its checkpoints).
+     */
+    private void forgetVanishedCheckpoints(Map<String, Found> found) {
+        for (FileCheckpoint cp : store.forInput(input)) {
+            if (found.containsKey(cp.fileId()) || files.containsKey(cp.fileId())) continue;
+            Path p;
+            try {
+                p = Path.of(cp.path());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            Path parent = p.getParent();
+            if (parent == null || !Files.isDirectory(parent)) continue;
+            if (cp.fileId().equals(FileScanner.identityOf(p))) continue;
+            store.remove(input, cp.fileId());
+        }
     }
 
     private void applyHints() {

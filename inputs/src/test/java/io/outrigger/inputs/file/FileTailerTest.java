@@ -259,6 +259,18 @@ class FileTailerTest {
         assertEquals(expected("r", 8, 10), fx.emitter.messages(), "unacknowledged lines are read again, nothing else");
     }
 
+    @Test void checkpointsOfFilesGoneWhileStoppedAreForgottenUnlessTheirDirectoryIsMissing() throws Exception {
+        append(dir.resolve("live.log"), "x\n");
+        fx.store.put(new FileCheckpoint("app", dir.resolve("deleted.log").toString(), "1:999999", 0, 10));
+        fx.store.put(new FileCheckpoint("app", dir.resolve("unmounted/x.log").toString(), "1:999998", 0, 10));
+        fx.store.put(new FileCheckpoint("other", dir.resolve("deleted.log").toString(), "1:999999", 0, 10));
+        drain(fx.tailer(config(glob("**/*.log"))));
+        assertNull(fx.store.get("app", "1:999999"));
+        assertNotNull(fx.store.get("app", "1:999998"));
+        assertNotNull(fx.store.get("other", "1:999999"), "another input's checkpoints are not ours");
+        assertNotNull(fx.store.get("app", Fixture.fileId(dir.resolve("live.log"))));
+    }
+
     @Test void checkpointWithAnotherFingerprintIsAReusedInode() throws Exception {
         Path log = dir.resolve("reuse.log");
         append(log, lines("line-of-some-length-", 0, 40)); // over 256 bytes: has a fingerprint
