@@ -65,7 +65,10 @@ final class Glob {
         String last = segments[segments.length - 1];
         boolean anyName = last.equals("*") || last.equals("**");
         Path basePath = Path.of(base.isEmpty() ? "/" : base.toString()).normalize();
-        return new Glob(original, Pattern.compile(toRegex(original, abs)), basePath, depth, anyName);
+        // match against the normalised base, as scans see paths ("/var/log/./app/*.log" finds /var/log/app/x.log)
+        StringBuilder normal = new StringBuilder(basePath.toString().equals("/") ? "" : basePath.toString());
+        for (int i = baseCount; i < segments.length; i++) normal.append('/').append(segments[i]);
+        return new Glob(original, Pattern.compile(toRegex(original, normal.toString())), basePath, depth, anyName);
     }
 
     private static boolean hasMeta(String segment) {

@@ -57,6 +57,14 @@ class GlobTest {
         assertFalse(g.lastSegmentAnyName());
     }
 
+    @Test void dotSegmentsInTheLiteralPartAreNormalised() {
+        Glob g = Glob.compile("/var/log/../log/./app/*.log");
+        assertEquals(Path.of("/var/log/app"), g.base());
+        assertTrue(g.matches("/var/log/app/x.log"));
+        assertTrue(Glob.compile("/*.log").matches("/x.log"));
+        assertEquals(Path.of("/"), Glob.compile("/*.log").base());
+    }
+
     @Test void relativeExcludeMatchesTheEndOfThePath() {
         Glob gz = Glob.compileExclude("*.gz");
         assertTrue(gz.matches("/var/log/a/b.log.gz"));
