@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.helpers.NOPLogger;
@@ -29,6 +31,7 @@ final class FileInput implements Input {
     private final long pollMillis;
     private final Semaphore wake = new Semaphore(0);
     private final Map<Path, DirectoryWatcher> watchers = new HashMap<>();
+    private final Set<Path> unwatchable = new HashSet<>();
 
     private volatile FileTailer tailer;
     private volatile Thread thread;
@@ -91,7 +94,7 @@ final class FileInput implements Input {
                 watchers.remove(root);
                 w = null;
             }
-            if (w == null && exists && !stopping) {
+            if (w == null && exists && !stopping && !unwatchable.contains(root)) {
                 try {
                     w = DirectoryWatcher.builder()
                             .path(root)
@@ -102,7 +105,8 @@ final class FileInput implements Input {
                     w.watchAsync(r -> Thread.ofPlatform().daemon().name("outrigger-watch-" + ctx.name()).start(r));
                     watchers.put(root, w);
                 } catch (IOException | RuntimeException e) {
-                    // events are an optimisation: rescans still find everything
+                    // events are an optimisation: rescans still find everything; do not walk the tree again
+                    unwatchable.add(root);
                     LOG.log(System.Logger.Level.DEBUG, "input {0}: cannot watch {1}: {2}", ctx.name(), root, e.toString());
                 }
             }
