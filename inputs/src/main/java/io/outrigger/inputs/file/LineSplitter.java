@@ -1,0 +1,201 @@
+package io.outrigger.inputs.file;
+
+import io.outrigger.core.event.Flag;
+import java.util.Arrays;
+
+/**
+ * Cuts one file's bytes into lines, keeping what it needs between blocks: the start of a line still waiting for
+ * its newline (at most {@code maxLineBytes + 1} bytes of it) and whether the rest of an over-long line is being
+ * skipped. Lines end at {@code \n}; a {@code \r} before it is dropped; empty lines give no record. A line longer
+ * than {@code maxLineBytes} is given out cut to that length (at a character boundary) as soon as that many bytes
+ * are in, and the rest up to its newline is skipped without being held.
+ *
+ * <p>Used by the file's reader thread only.
+ */
+final class LineSplitter {
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final int KEEP_CARRY = 64 * 1024;
+
+    private final int maxLineBytes;
+    private byte[] carry = EMPTY;
+    private int carryLen;
+    private boolean skipping;
+    private long lineStart;
+
+    LineSplitter(int maxLineBytes, long startOffset) {
+        this.maxLineBytes = maxLineBytes;
+        this.lineStart = startOffset;
+    }
+
+    /** Forgets any partial line and restarts at {@code offset} (after a truncation). */
+    void reset(long offset) {
+        carryLen = 0;
+        skipping = false;
+        lineStart = offset;
+        if (carry.length > KEEP_CARRY) carry = EMPTY;
+    }
+
+    /** True while bytes of an unfinished line are held, or the rest of a cut line is being skipped. */
+    boolean hasPartial() { return carryLen > 0 || skipping; }
+
+    /** File offset where the current (unfinished) line starts. */
+    long lineStart() { return lineStart; }
+
+    /**
+     * Splits {@code len} bytes of {@code buf} that start at file offset {@code base}; lines go to {@code out}, whose
+     * {@link LineBatch#boundary} becomes the end of the last complete line (or stays as it was).
+     */
+    void feed(byte[] buf, int len, long base, LineBatch out) {
+        int seg = 0;
+        int i = 0;
+        while (i < len) {
+            int nl = -1;
+            for (int k = i; k < len; k++) {
+                if (buf[k] == '\n') {
+                    nl = k;
+                    break;
+                }
+            }
+            if (nl < 0) break;
+            long end = base + nl + 1;
+            if (skipping) {
+                skipping = false;
+            } else {
+                line(buf, seg, nl, end, out);
+            }
+            if (carry.length > KEEP_CARRY) carry = EMPTY; // a long line passed: do not hold its buffer
+            carryLen = 0;
+            out.boundary = end;
+            lineStart = end;
+            seg = nl + 1;
+            i = seg;
+        }
+        if (seg < len && !skipping) {
+            int rem = len - seg;
+            if ((long) carryLen + rem > maxLineBytes + 1L) {
+                // over the limit before its newline: give out the first maxLineBytes now, skip the rest
+                int take = maxLineBytes - carryLen;
+                append(buf, seg, take + 1); // one byte more, to cut at a character boundary
+                emitCut(carry, carryLen, lineStart, lineStart + maxLineBytes, out);
+                if (carry.length > KEEP_CARRY) carry = EMPTY;
+                carryLen = 0;
+                skipping = true;
+            } else {
+                append(buf, seg, rem);
+            }
+        }
+    }
+
+    /**
+     * Gives out the unfinished line as it is (its writer went quiet), ending at {@code endOffset}. After a cut line,
+     * just stops skipping. Returns true when a line was added.
+     */
+    boolean flushPartial(long endOffset, LineBatch out) {
+        boolean added = false;
+        if (!skipping && carryLen > 0) {
+            int n = carryLen;
+            if (carry[n - 1] == '\r') n--;
+            if (n > 0) {
+                String s = Utf8.decode(carry, 0, n);
+                out.add(s, lineStart, endOffset, Utf8.replaced(s, carry, 0, n) ? Flag.INVALID_UTF8.bit() : 0);
+                added = true;
+            }
+        }
+        carryLen = 0;
+        skipping = false;
+        lineStart = endOffset;
+        out.boundary = endOffset;
+        return added;
+    }
+
+    /** One complete line: the carried bytes plus buf[from, nl). */
+    private void line(byte[] buf, int from, int nl, long end, LineBatch out) {
+        int to = nl;
+        if (to > from && buf[to - 1] == '\r') {
+            to--;
+        } else if (to == from && carryLen > 0 && carry[carryLen - 1] == '\r') {
+            carryLen--;
+        }
+        int segLen = to - from;
+        long total = (long) carryLen + segLen;
+        if (total == 0) return;
+        if (total > maxLineBytes) {
+            if (carryLen == 0) {
+                emitCut(buf, from, segLen, lineStart, end, out);
+            } else {
+                append(buf, from, Math.min(segLen, maxLineBytes + 1 - carryLen));
+                emitCut(carry, carryLen, lineStart, end, out);
+            }
+            return;
+        }
+        String s;
+        int flags;
+        if (carryLen == 0) {
+            s = Utf8.decode(buf, from, segLen);
+            flags = Utf8.replaced(s, buf, from, segLen) ? Flag.INVALID_UTF8.bit() : 0;
+        } else {
+            append(buf, from, segLen);
+            s = Utf8.decode(carry, 0, carryLen);
+            flags = Utf8.replaced(s, carry, 0, carryLen) ? Flag.INVALID_UTF8.bit() : 0;
+        }
+        out.add(s, lineStart, end, flags);
+    }
+
+    private void emitCut(byte[] b, int available, long start, long end, LineBatch out) {
+        emitCut(b, 0, available, start, end, out);
+    }
+
+    /** A line cut to maxLineBytes; {@code b[off, off + available)} holds more than that many bytes. */
+    private void emitCut(byte[] b, int off, int available, long start, long end, LineBatch out) {
+        int cut = available > maxLineBytes ? Utf8.cutPoint(b, off, maxLineBytes) : available;
+        String s = Utf8.decode(b, off, cut);
+        int flags = Flag.TRUNCATED.bit() | (Utf8.replaced(s, b, off, cut) ? Flag.INVALID_UTF8.bit() : 0);
+        out.add(s, start, end, flags);
+        out.truncated++;
+    }
+
+    private void append(byte[] b, int off, int len) {
+        int need = carryLen + len;
+        if (need > carry.length) {
+            int cap = Math.max(need, Math.min(maxLineBytes + 1, Math.max(256, carry.length * 2)));
+            carry = Arrays.copyOf(carry, cap);
+        }
+        System.arraycopy(b, off, carry, carryLen, len);
+        carryLen = need;
+    }
+
+    /** Lines of one block, in parallel arrays reused from block to block. */
+    static final class LineBatch {
+        String[] messages = new String[1024];
+        long[] starts = new long[1024];
+        long[] ends = new long[1024];
+        int[] flags = new int[1024];
+        int size;
+        int truncated;
+        /** End offset of the last complete line seen; where a checkpoint may point. */
+        long boundary;
+
+        void clear(long boundaryNow) {
+            Arrays.fill(messages, 0, size, null);
+            size = 0;
+            truncated = 0;
+            boundary = boundaryNow;
+        }
+
+        void add(String message, long start, long end, int flag) {
+            if (size == messages.length) {
+                int cap = size * 2;
+                messages = Arrays.copyOf(messages, cap);
+                starts = Arrays.copyOf(starts, cap);
+                ends = Arrays.copyOf(ends, cap);
+                flags = Arrays.copyOf(flags, cap);
+            }
+            messages[size] = message;
+            starts[size] = start;
+            ends[size] = end;
+            flags[size] = flag;
+            size++;
+        }
+    }
+}
