@@ -1,6 +1,7 @@
 package io.outrigger.agent.cli;
 
 import io.outrigger.agent.config.PipelineConfig;
+import io.outrigger.agent.http.AgentHttpServer;
 import io.outrigger.agent.runtime.LogSetup;
 import io.outrigger.agent.runtime.Supervisor;
 import java.io.PrintWriter;
@@ -61,7 +62,11 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), handler);
         Signal.handle(new Signal("HUP"), sig -> Thread.ofPlatform().name("outrigger-reload").start(() -> reload(supervisor, signals)));
         supervisor.start();
-        HttpEndpoints http = HttpEndpoints.start(loaded.agent().httpListen(), supervisor);
+        AgentHttpServer http = new AgentHttpServer(supervisor.registry(), () -> supervisor.agent().isAlive(), supervisor::readiness);
+        if (loaded.agent().httpEnabled()) {
+            http.start(loaded.agent().httpListen());
+            LOG.log(System.Logger.Level.INFO, "serving /metrics /healthz /readyz on port " + http.port());
+        }
         if (loaded.agent().exitWhenFileExists() != null) {
             Thread.ofPlatform().daemon(true).name("outrigger-exit-when").start(() -> {
                 try {

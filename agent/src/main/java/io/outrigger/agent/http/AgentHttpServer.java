@@ -32,7 +32,7 @@ public final class AgentHttpServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AgentHttpServer.class.getName());
 
-    private final PrometheusRegistry registry;
+    private final Supplier<PrometheusRegistry> registry;
     private final BooleanSupplier alive;
     private final Supplier<Readiness> readiness;
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -40,6 +40,12 @@ public final class AgentHttpServer implements AutoCloseable {
     private ExecutorService executor;
 
     public AgentHttpServer(PrometheusRegistry registry, BooleanSupplier alive, Supplier<Readiness> readiness) {
+        this(() -> registry, alive, readiness);
+        Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Serves whichever registry {@code registry} gives at each scrape (it changes when the config is reloaded). */
+    public AgentHttpServer(Supplier<PrometheusRegistry> registry, BooleanSupplier alive, Supplier<Readiness> readiness) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.alive = Objects.requireNonNull(alive, "alive");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -124,7 +130,7 @@ public final class AgentHttpServer implements AutoCloseable {
             ExpositionFormatWriter writer = formats.findWriter(accept);
             if (!writer.isAvailable()) writer = formats.getPrometheusTextFormatWriter(); // protobuf needs a library we do not ship
             ByteArrayOutputStream buf = new ByteArrayOutputStream(16 * 1024);
-            writer.write(buf, registry.scrape());
+            writer.write(buf, registry.get().scrape());
             respond(e, 200, writer.getContentType(), buf.toByteArray(), acceptsGzip(e));
         } catch (RuntimeException ex) {
             LOG.log(System.Logger.Level.WARNING, "/metrics failed", ex);

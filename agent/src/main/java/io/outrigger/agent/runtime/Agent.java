@@ -147,6 +147,12 @@ public final class Agent {
         return status;
     }
 
+    /** For {@code /healthz}: the agent's own threads are running (or it is stopping on purpose). */
+    public boolean isAlive() {
+        if (!started || stopping) return true;
+        return ticker != null && ticker.isAlive() && outputs.values().stream().allMatch(OutputRunner::isAlive);
+    }
+
     public boolean isReady() {
         return started && !stopping && readiness().values().stream().allMatch("ready"::equals);
     }

@@ -1,6 +1,8 @@
 package io.outrigger.agent.runtime;
 
 import io.outrigger.agent.config.PipelineConfig;
+import io.outrigger.agent.http.AgentHttpServer;
+import io.outrigger.agent.http.Readiness;
 import io.outrigger.core.telemetry.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -29,7 +31,9 @@ public final class Supervisor {
     }
 
     private Agent newAgent(PipelineConfig c) throws IOException {
-        return new Agent(c, env, new Metrics(new PrometheusRegistry()), InstantSource.system());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        AgentHttpServer.registerJvmMetrics(registry);
+        return new Agent(c, env, new Metrics(registry), InstantSource.system());
     }
 
     public void start() { current.start(); }
@@ -40,6 +44,12 @@ public final class Supervisor {
 
     /** The registry of the running agent, for {@code /metrics}. */
     public Supplier<PrometheusRegistry> registry() { return () -> current.metrics().registry(); }
+
+    /** For {@code /readyz}. */
+    public Readiness readiness() {
+        Agent a = current;
+        return new Readiness(a.isReady(), a.readiness());
+    }
 
     /** Replaces the running pipelines with {@code next}. */
     public synchronized void reload(PipelineConfig next) throws IOException {

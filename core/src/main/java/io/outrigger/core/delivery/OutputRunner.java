@@ -339,6 +339,12 @@ public final class OutputRunner {
 
     public boolean everDelivered() { return everDelivered; }
 
+    /** The batcher thread runs (or has not started, or ended because the runner is stopping). */
+    public boolean isAlive() {
+        Thread t = batcher;
+        return t == null || t.isAlive() || stopping;
+    }
+
     /** Records queued plus batches in flight (for tests and shutdown). */
     public boolean idle() {
         lock.lock();
