@@ -24,13 +24,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * executor thread encodes every record and hands it to the producer; the producer's callbacks classify each
  * record and, when the last has answered, the batch's future completes: Delivered, one Retryable for the whole
  * batch when every record is retryable, otherwise a PerRecord answer.
+ *
+ * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
+ * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
+ * Retryable {@code "connection"} until it can make one.
  */
 final class KafkaOutput implements Output {
 
     private static final System.Logger LOG = System.getLogger(KafkaOutput.class.getName());
 
     private final String name;
-    private final Producer<byte[], byte[]> producer;
+    private final ProducerSource source;
+    private volatile Producer<byte[], byte[]> producer;
+    private boolean creationFailureLogged;
     private final ExecutorService executor;
     private final ThreadLocal<RecordEncoder> encoders;
     private final Duration closeTimeout;
@@ -38,10 +44,17 @@ final class KafkaOutput implements Output {
     private volatile boolean healthy = true;
     private volatile boolean closed;
 
-    KafkaOutput(String name, Producer<byte[], byte[]> producer, ExecutorService executor,
+    /** Makes the producer; throws when it cannot yet (with a message free of secrets). */
+    interface ProducerSource {
+        Producer<byte[], byte[]> create();
+    }
+
+    KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
                 Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout) {
         this.name = name;
         this.producer = producer;
+        this.source = source;
+        this.healthy = producer != null;
         this.executor = executor;
         this.encoders = ThreadLocal.withInitial(encoderFactory);
         this.invalid = invalid;
@@ -75,14 +88,40 @@ final class KafkaOutput implements Output {
 
         @Override public void run() {
             try {
-                produceAll(batch.records(), future);
+                Producer<byte[], byte[]> p = producer();
+                if (p == null) {
+                    healthy = false;
+                    future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
+                            + lastCreationError));
+                    return;
+                }
+                produceAll(p, batch.records(), future);
             } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
                 future.complete(new SendResult.Retryable("kafka_error", e.toString()));
             }
         }
     }
 
-    private void produceAll(List<LogRecord> records, CompletableFuture<SendResult> future) {
+    private volatile String lastCreationError = "";
+
+    /** The producer, made now if it could not be made before; null while that still fails. */
+    private synchronized Producer<byte[], byte[]> producer() {
+        if (producer != null || closed) return producer;
+        try {
+            producer = source.create();
+            LOG.log(System.Logger.Level.INFO, "kafka output {0}: producer created", name);
+        } catch (RuntimeException e) {
+            lastCreationError = e.getMessage();
+            if (!creationFailureLogged) {
+                creationFailureLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: cannot create the producer yet, retrying on each send: {1}",
+                        name, lastCreationError);
+            }
+        }
+        return producer;
+    }
+
+    private void produceAll(Producer<byte[], byte[]> producer, List<LogRecord> records, CompletableFuture<SendResult> future) {
         int n = records.size();
         if (n == 0) {
             future.complete(SendResult.DELIVERED);
@@ -179,8 +218,13 @@ final class KafkaOutput implements Output {
             Thread.currentThread().interrupt();
         }
         long left = Math.max(0, deadline - System.nanoTime());
+        Producer<byte[], byte[]> p;
+        synchronized (this) {
+            p = producer;
+        }
+        if (p == null) return;
         try {
-            producer.close(Duration.ofNanos(left));
+            p.close(Duration.ofNanos(left));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "kafka output {0}: closing the producer failed: {1}", name,
                     e.getClass().getSimpleName());

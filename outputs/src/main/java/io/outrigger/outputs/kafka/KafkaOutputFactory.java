@@ -5,6 +5,8 @@ import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,23 +98,46 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
 
     @Override
     public Output create(KafkaOutputConfig c, ComponentContext context) {
-        Properties props = ProducerProperties.build(c);
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        } catch (KafkaException e) {
-            String why = e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
-            throw new IllegalArgumentException("outputs." + context.name() + ": cannot create the Kafka producer: "
-                    + ProducerProperties.scrub(why, c.producer()));
-        }
-        return create(c, context, producer);
+        KafkaOutput.ProducerSource source = () -> newProducer(c, context.name());
+        // KafkaProducer refuses to start when no bootstrap address resolves; a sidecar may start before DNS knows
+        // the Kafka service, so then the output starts without a producer and makes it on a later send.
+        Producer<byte[], byte[]> producer = anyResolves(c.brokers()) ? source.create() : null;
+        return create(c, context, producer, source);
     }
 
-    /** With a given producer (tests use Kafka's MockProducer). */
-    static KafkaOutput create(KafkaOutputConfig c, ComponentContext context, Producer<byte[], byte[]> producer) {
+    private static Producer<byte[], byte[]> newProducer(KafkaOutputConfig c, String name) {
+        Properties props = ProducerProperties.build(c);
+        try {
+            return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) why.append(": ").append(t.getMessage());
+            throw new IllegalArgumentException("outputs." + name + ": cannot create the Kafka producer: "
+                    + ProducerProperties.scrub(why.toString(), c.producer()));
+        }
+    }
+
+    static boolean anyResolves(List<String> brokers) {
+        for (String b : brokers) {
+            int colon = b.lastIndexOf(':');
+            String host = colon > 0 ? b.substring(0, colon) : b;
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            try {
+                InetAddress.getAllByName(host);
+                return true;
+            } catch (UnknownHostException | SecurityException e) {
+                // try the next one
+            }
+        }
+        return false;
+    }
+
+    /** With a given producer, or null to make one with {@code source} on a later send (tests use MockProducer). */
+    static KafkaOutput create(KafkaOutputConfig c, ComponentContext context, Producer<byte[], byte[]> producer,
+                              KafkaOutput.ProducerSource source) {
         Counter invalid = context.metrics().counter(INVALID_METRIC,
                 "Records the Kafka output could not turn into a Kafka record (sent to dead letters)", "output", "reason");
-        return new KafkaOutput(context.name(), producer, newExecutor(context.name(), c.concurrency()),
+        return new KafkaOutput(context.name(), producer, source, newExecutor(context.name(), c.concurrency()),
                 () -> RecordEncoder.of(c), invalid, CLOSE_TIMEOUT);
     }
 

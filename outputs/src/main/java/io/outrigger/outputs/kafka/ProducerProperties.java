@@ -63,16 +63,29 @@ final class ProducerProperties {
         return m;
     }
 
-    /** {@code text} with every secret value of {@code props} replaced by {@value #MASK}. */
+    /**
+     * {@code text} with every secret value of {@code props} replaced by {@value #MASK}, and also every word of
+     * such a value (a JAAS parse error quotes the token it choked on, which may be the password), except the
+     * JAAS grammar's own words and login module class names.
+     */
     static String scrub(String text, Map<String, String> props) {
         if (text == null) return "";
         String out = text;
         for (Map.Entry<String, String> e : props.entrySet()) {
             String v = e.getValue();
-            if (isSecret(e.getKey()) && v != null && !v.isEmpty()) out = out.replace(v, MASK);
+            if (!isSecret(e.getKey()) || v == null || v.isEmpty()) continue;
+            out = out.replace(v, MASK);
+            for (String word : v.split("[\\s=\"';]+")) {
+                if (word.length() >= 3 && !JAAS_WORDS.contains(word) && !word.endsWith("LoginModule")) {
+                    out = out.replace(word, MASK);
+                }
+            }
         }
         return out;
     }
+
+    private static final java.util.Set<String> JAAS_WORDS = java.util.Set.of(
+            "required", "requisite", "sufficient", "optional", "username", "password");
 
     static Properties build(KafkaOutputConfig c) {
         Properties p = new Properties();

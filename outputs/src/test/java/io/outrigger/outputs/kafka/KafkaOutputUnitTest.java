@@ -48,7 +48,9 @@ class KafkaOutputUnitTest {
     private KafkaOutput output(String topic, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), topic, null, null, null, null, null, null,
                 null, null, null, 1);
-        KafkaOutput out = KafkaOutputFactory.create(c, ctx, producer);
+        KafkaOutput out = KafkaOutputFactory.create(c, ctx, producer, () -> {
+            throw new AssertionError("the producer was given");
+        });
         toClose.add(out);
         return out;
     }
@@ -173,6 +175,29 @@ class KafkaOutputUnitTest {
                 .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())
                 .sum();
         assertEquals(1.0, count);
+    }
+
+    @Test
+    void withoutAResolvableBrokerTheProducerIsMadeOnALaterSend() throws Exception {
+        MockProducer<byte[], byte[]> p = mock(true);
+        int[] attempts = {0};
+        KafkaOutputConfig c = KafkaOutputConfig.of(List.of("kafka.invalid:9092"), "logs");
+        KafkaOutput out = KafkaOutputFactory.create(c, ctx, null, () -> {
+            if (++attempts[0] < 3) throw new IllegalArgumentException("no broker address resolves");
+            return p;
+        });
+        toClose.add(out);
+        assertFalse(out.isHealthy());
+        for (int i = 0; i < 2; i++) {
+            SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, out.send(batch(1)).get(10, TimeUnit.SECONDS));
+            assertEquals("connection", r.reason());
+            assertTrue(r.detail().contains("no broker address resolves"), r.detail());
+        }
+        assertEquals(SendResult.DELIVERED, out.send(batch(1)).get(10, TimeUnit.SECONDS));
+        assertTrue(out.isHealthy());
+        assertEquals(3, attempts[0]);
+        assertFalse(KafkaOutputFactory.anyResolves(List.of("kafka.invalid:9092")));
+        assertTrue(KafkaOutputFactory.anyResolves(List.of("kafka.invalid:9092", "127.0.0.1:9092")));
     }
 
     @Test
