@@ -34,8 +34,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code target/kafka-broker.classpath} (maven-dependency-plugin {@code build-classpath}, see it-tests/pom.xml).
  *
  * <p>{@link #start()} formats the storage with a fresh cluster id ({@code kafka.tools.StorageTool format}), runs
- * {@code java -Xmx512m -cp <classpath> kafka.Kafka server.properties} on two free loopback ports, and waits until
- * an Admin client can describe the cluster. {@link #stop()} / {@link #restart()} keep the data and ports, for
+ * {@code java -Xmx512m -cp <classpath> kafka.Kafka server.properties} (through {@link BrokerMain}, which also
+ * exits when the test JVM is gone) on two free loopback ports, and waits until an Admin client can describe the
+ * cluster. {@link #stop()} / {@link #restart()} keep the data and ports, for
  * server-down scenarios. The process is killed when the test JVM exits, and a broker that does not come up fails
  * the test with the tail of its log.
  *
@@ -262,7 +263,7 @@ public final class KafkaServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-Xms64m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
-                "-cp", classpath, mainClass));
+                "-cp", classpath + java.io.File.pathSeparator + ownLocation(), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -288,7 +289,8 @@ public final class KafkaServer implements AutoCloseable {
 
     private void launch() throws IOException {
         long t0 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(java("kafka.Kafka", config.toString()))
+        String[] args = {Long.toString(ProcessHandle.current().pid()), config.toString()};
+        ProcessBuilder pb = new ProcessBuilder(java(BrokerMain.class.getName(), args))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
         long end = t0 + START_DEADLINE.toNanos();
@@ -315,6 +317,35 @@ public final class KafkaServer implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         lastStartup = Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * The broker's main: exits when the test JVM that started it is gone (even when that JVM was killed with
+     * SIGKILL and its shutdown hook never ran), then runs {@code kafka.Kafka}. Uses no class of the test JVM.
+     */
+    public static final class BrokerMain {
+        private BrokerMain() {}
+
+        public static void main(String[] args) throws Throwable {
+            long parent = Long.parseLong(args[0]);
+            ProcessHandle.of(parent).ifPresentOrElse(
+                    p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)),
+                    () -> Runtime.getRuntime().halt(3));
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            try {
+                Class.forName("kafka.Kafka").getMethod("main", String[].class).invoke(null, (Object) rest);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    private static String ownLocation() {
+        try {
+            return Path.of(KafkaServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String javaBinary() {
