@@ -1,5 +1,6 @@
 package io.outrigger.outputs.kafka;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.outrigger.core.config.BatchConfig;
 import io.outrigger.core.config.OutputSettings;
 import io.outrigger.core.config.RetryConfig;
@@ -32,11 +33,13 @@ import java.util.Map;
  *     concurrency: 2
  * </pre>
  * Values of secret producer properties ({@code sasl.jaas.config}, any key with {@code password}, {@code secret}
- * or {@code credentials} in it, {@code ssl.keystore.key}) are masked in {@link #toString()} and in errors.
+ * or {@code credentials} in it, {@code ssl.keystore.key}) are masked in {@link #toString()}, in errors and when
+ * the config is written as JSON/YAML.
  */
 public record KafkaOutputConfig(List<String> brokers, String topic, String key, Map<String, String> headers,
                                 String format, String compression, String acks, Boolean idempotence,
-                                Map<String, String> producer, BatchConfig batch, RetryConfig retry,
+                                @JsonSerialize(using = MaskedProducerSerializer.class) Map<String, String> producer,
+                                BatchConfig batch, RetryConfig retry,
                                 Integer concurrency) implements OutputSettings {
 
     public static final List<String> FORMATS = List.of("json", "raw");

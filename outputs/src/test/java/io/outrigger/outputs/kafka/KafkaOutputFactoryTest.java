@@ -138,6 +138,13 @@ class KafkaOutputFactoryTest {
         assertTrue(s.contains("security.protocol=SASL_SSL"), s);
         assertTrue(s.contains("sasl.jaas.config=******"), s);
         assertEquals("bad value ****** for x", ProducerProperties.scrub("bad value " + jaas + " for x", c.producer()));
+        // core's mapper only binds configs (it has no Duration writer), so write with time handlers relaxed
+        String json = MAPPER.copy().disable(com.fasterxml.jackson.databind.MapperFeature.REQUIRE_HANDLERS_FOR_JAVA8_TIMES)
+                .writeValueAsString(c);
+        for (String secret : List.of("hunter2", "tspw-secret", "kpw", "\"cs\"", "PRIVATE KEY")) {
+            assertFalse(json.contains(secret), secret + " leaked in " + json);
+        }
+        assertTrue(json.contains("\"security.protocol\":\"SASL_SSL\""), json);
         assertFalse(ProducerProperties.isSecret("ssl.truststore.location"));
         assertTrue(ProducerProperties.isSecret("ssl.keystore.password"));
     }
