@@ -7,7 +7,9 @@ import io.outrigger.core.pipeline.SendResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -129,6 +131,7 @@ final class KafkaOutput implements Output {
         }
         InFlight flight = new InFlight(n, future);
         RecordEncoder encoder = encoders.get();
+        Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> pr;
             try {
@@ -142,6 +145,13 @@ final class KafkaOutput implements Output {
                 flight.done(i, new SendResult.Rejected("serialization", e.toString()));
                 continue;
             }
+            if (stalled != null) {
+                SendResult r = stalled.get(pr.topic());
+                if (r != null) {
+                    flight.done(i, r);
+                    continue;
+                }
+            }
             final int index = i;
             try {
                 producer.send(pr, (metadata, exception) -> flight.done(index, KafkaErrors.classify(exception)));
@@ -149,10 +159,15 @@ final class KafkaOutput implements Output {
                 flight.done(i, KafkaErrors.classify(e));
             }
             // A retryable answer already here came from send() itself (metadata or buffer wait timed out, or the
-            // broker failed very fast): sending the rest would wait max.block.ms again for each record.
-            if (flight.results.get(i) instanceof SendResult.Retryable r && i + 1 < n) {
-                for (int j = i + 1; j < n; j++) flight.done(j, r);
-                return;
+            // broker failed very fast): sending more to that topic would wait max.block.ms again for each record.
+            // Records for other topics (a templated topic) still go, so one missing topic does not hold them up.
+            if (flight.results.get(i) instanceof SendResult.Retryable r) {
+                if (encoder.hasConstantTopic()) {
+                    for (int j = i + 1; j < n; j++) flight.done(j, r);
+                    return;
+                }
+                if (stalled == null) stalled = new HashMap<>();
+                stalled.put(pr.topic(), r);
             }
         }
     }

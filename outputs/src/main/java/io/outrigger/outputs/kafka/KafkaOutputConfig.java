@@ -30,8 +30,11 @@ import java.util.Map;
  *       sasl.jaas.config: ${KAFKA_JAAS}
  *     batch: {max_records: 1000}
  *     retry: {max_backoff: 30s}
- *     concurrency: 2
+ *     concurrency: 2                   # batches handed to the producer at once (1 keeps batches in order)
  * </pre>
+ * Delivery is at least once: a record is acknowledged when the broker confirmed it with {@code acks}; a record
+ * retried after a timeout may be written twice. Records of one batch are sent in order; with concurrency above 1
+ * two batches may interleave.
  * Values of secret producer properties ({@code sasl.jaas.config}, any key with {@code password}, {@code secret}
  * or {@code credentials} in it, {@code ssl.keystore.key}) are masked in {@link #toString()}, in errors and when
  * the config is written as JSON/YAML.

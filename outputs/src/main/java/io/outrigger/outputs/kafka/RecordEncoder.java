@@ -47,6 +47,8 @@ final class RecordEncoder {
         return new RecordEncoder(TopicTemplate.parse(c.topic()), c.key(), c.headers(), c.format().equals("json"));
     }
 
+    boolean hasConstantTopic() { return topic.isConstant(); }
+
     ProducerRecord<byte[], byte[]> encode(LogRecord r) throws Unencodable {
         String t = topic.render(r, topicScratch);
         if (!topic.isConstant() && !TopicTemplate.isValidTopic(t)) {

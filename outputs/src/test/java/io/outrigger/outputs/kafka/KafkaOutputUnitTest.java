@@ -147,6 +147,33 @@ class KafkaOutputUnitTest {
     }
 
     @Test
+    void aTopicWhoseMetadataTimedOutDoesNotHoldUpOtherTopics() throws Exception {
+        List<String> sentTopics = new ArrayList<>();
+        MockProducer<byte[], byte[]> p = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override public synchronized java.util.concurrent.Future<RecordMetadata> send(
+                    ProducerRecord<byte[], byte[]> record, Callback callback) {
+                sentTopics.add(record.topic());
+                if (record.topic().equals("t-missing")) {
+                    callback.onCompletion(null, new TimeoutException("Topic t-missing not present in metadata after 5000 ms."));
+                    return CompletableFuture.failedFuture(new TimeoutException("x"));
+                }
+                return super.send(record, callback);
+            }
+        };
+        KafkaOutput out = output("t-{{dest}}", p);
+        List<LogRecord> rs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rs.add(LogRecord.builder().message("m" + i).fields(Fields.of("dest", Value.of(i % 2 == 0 ? "missing" : "ok"))).build());
+        }
+        SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, out.send(Batch.of(rs)).get(10, TimeUnit.SECONDS));
+        for (int i = 0; i < 6; i++) {
+            if (i % 2 == 0) assertEquals("timeout", assertInstanceOf(SendResult.Retryable.class, r.results().get(i)).reason());
+            else assertEquals(SendResult.DELIVERED, r.results().get(i));
+        }
+        assertEquals(List.of("t-missing", "t-ok", "t-ok", "t-ok"), sentTopics);
+    }
+
+    @Test
     void sendThrowingIsClassifiedNotPropagated() throws Exception {
         MockProducer<byte[], byte[]> p = mock(true);
         p.sendException = new org.apache.kafka.common.errors.SerializationException("cannot");
