@@ -1,0 +1,224 @@
+package io.outrigger.it.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outrigger.core.checkpoint.CheckpointStore;
+import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.RecordJson;
+import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.core.telemetry.Metrics;
+import io.outrigger.it.servers.KafkaServer;
+import io.outrigger.outputs.kafka.KafkaOutputConfig;
+import io.outrigger.outputs.kafka.KafkaOutputFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The Kafka output against a real Kafka 4 broker (KRaft, separate JVM), started once for the class. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaOutputTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static KafkaServer kafka;
+
+    private final KafkaOutputFactory factory = new KafkaOutputFactory();
+    private final List<Output> outputs = new ArrayList<>();
+
+    @BeforeAll
+    static void startKafka() {
+        long t0 = System.nanoTime();
+        kafka = KafkaServer.start();
+        System.out.println("kafka formatted and started in " + (System.nanoTime() - t0) / 1_000_000 + " ms (broker "
+                + kafka.lastStartup().toMillis() + " ms) at " + kafka.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) kafka.close();
+    }
+
+    @AfterEach
+    void closeOutputs() {
+        outputs.forEach(Output::close);
+    }
+
+    private Output output(String topic, String key, Map<String, String> headers, String format, String compression,
+                          Map<String, String> producer) {
+        KafkaOutputConfig c = new KafkaOutputConfig(List.of(kafka.bootstrapServers()), topic, key, headers, format,
+                compression, null, null, producer, null, null, null);
+        assertEquals(List.of(), factory.validate(c));
+        ComponentContext ctx = new ComponentContext("kafka-it", Metrics.newIsolated(), InstantSource.system(), null,
+                null, CheckpointStore.inMemory(), Map.of());
+        Output out = factory.create(c, ctx);
+        outputs.add(out);
+        return out;
+    }
+
+    private Output output(String topic) { return output(topic, null, null, null, null, null); }
+
+    private static SendResult send(Output out, Batch b) throws Exception {
+        return out.send(b).get(60, TimeUnit.SECONDS);
+    }
+
+    private static List<LogRecord> lines(String prefix, int n) {
+        List<LogRecord> rs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rs.add(LogRecord.builder().timeNanos(1_764_000_000_000_000_000L + i).message(prefix + " line " + i)
+                    .fields(Fields.builder().put("app", "web").put("pod", "web-" + (i % 3)).put("seq", Value.of((long) i)).build())
+                    .build());
+        }
+        return rs;
+    }
+
+    @Test
+    @Order(1)
+    void aBatchArrivesCompleteAndInOrder() throws Exception {
+        kafka.createTopic("ordered", 1);
+        Output out = output("ordered");
+        List<LogRecord> rs = lines("ordered", 3000);
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(rs.subList(0, 1500))));
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(rs.subList(1500, 3000))));
+        List<String> got = kafka.consumeValues("ordered", 3000, WAIT);
+        assertEquals(rs.stream().map(RecordJson::toJson).toList(), got);
+        assertTrue(out.isHealthy());
+    }
+
+    @Test
+    @Order(2)
+    void jsonAndRawFormats() throws Exception {
+        List<LogRecord> rs = lines("fmt", 5);
+        assertEquals(SendResult.DELIVERED, send(output("fmt-json", null, null, "json", null, null), Batch.of(rs)));
+        assertEquals(SendResult.DELIVERED, send(output("fmt-raw", null, null, "raw", null, null), Batch.of(rs)));
+        assertEquals(rs.stream().map(RecordJson::toJson).toList(), kafka.consumeValues("fmt-json", 5, WAIT));
+        assertEquals(rs.stream().map(LogRecord::message).toList(), kafka.consumeValues("fmt-raw", 5, WAIT));
+    }
+
+    @Test
+    @Order(3)
+    void keyHeadersAndTopicTemplate() throws Exception {
+        Output out = output("tpl-{{app|none}}", "pod", Map.of("x-app", "app", "x-seq", "seq"), "raw", null, null);
+        List<LogRecord> rs = new ArrayList<>(lines("kh", 4));
+        rs.add(LogRecord.builder().message("no app").build());
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(rs)));
+        List<ConsumerRecord<byte[], byte[]>> got = kafka.consume("tpl-web", 4, WAIT);
+        assertEquals(4, got.size());
+        for (int i = 0; i < 4; i++) {
+            ConsumerRecord<byte[], byte[]> r = got.get(i);
+            assertEquals("web-" + (i % 3), new String(r.key(), StandardCharsets.UTF_8));
+            Header app = r.headers().lastHeader("x-app");
+            assertEquals("web", new String(app.value(), StandardCharsets.UTF_8));
+            assertEquals(Integer.toString(i), new String(r.headers().lastHeader("x-seq").value(), StandardCharsets.UTF_8));
+        }
+        List<ConsumerRecord<byte[], byte[]>> none = kafka.consume("tpl-none", 1, WAIT);
+        assertEquals(1, none.size());
+        assertEquals(null, none.getFirst().key());
+        assertEquals("no app", new String(none.getFirst().value(), StandardCharsets.UTF_8));
+        assertEquals(0, none.getFirst().headers().toArray().length);
+    }
+
+    @Test
+    @Order(4)
+    void zstdCompressionEndToEnd() throws Exception {
+        Output out = output("zstd", null, null, "json", "zstd", null);
+        List<LogRecord> rs = lines("zstd", 500);
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(rs)));
+        assertEquals(rs.stream().map(RecordJson::toJson).toList(), kafka.consumeValues("zstd", 500, WAIT));
+    }
+
+    private static String incompressible(int chars) {
+        Random rnd = new Random(42);
+        StringBuilder sb = new StringBuilder(chars);
+        for (int i = 0; i < chars; i++) sb.append((char) ('!' + rnd.nextInt(90)));
+        return sb.toString();
+    }
+
+    @Test
+    @Order(5)
+    void aRecordOverMaxRequestSizeIsRejectedTheOthersDelivered() throws Exception {
+        Output out = output("large-client", null, null, "raw", "none", null);
+        List<LogRecord> rs = new ArrayList<>(lines("large", 3));
+        rs.add(1, LogRecord.builder().message(incompressible(2 * 1024 * 1024)).build());
+        SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, send(out, Batch.of(rs)));
+        assertEquals(SendResult.DELIVERED, r.results().get(0));
+        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
+        assertEquals(SendResult.DELIVERED, r.results().get(2));
+        assertEquals(SendResult.DELIVERED, r.results().get(3));
+        assertEquals(List.of("large line 0", "large line 1", "large line 2"), kafka.consumeValues("large-client", 3, WAIT));
+    }
+
+    @Test
+    @Order(6)
+    void aRecordOverTheBrokersMessageMaxBytesIsRejectedTheOthersDelivered() throws Exception {
+        kafka.createTopic("large-broker", 1, Map.of("max.message.bytes", Integer.toString(256 * 1024)));
+        // the client allows 8 MiB, so the broker is the one that refuses
+        Output out = output("large-broker", null, null, "raw", "none", Map.of("max.request.size", Integer.toString(8 << 20)));
+        List<LogRecord> rs = new ArrayList<>(lines("big", 3));
+        rs.add(2, LogRecord.builder().message(incompressible(400 * 1024)).build());
+        SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, send(out, Batch.of(rs)));
+        assertEquals(List.of("delivered", "delivered", "too_large", "delivered"), r.results().stream()
+                .map(x -> x instanceof SendResult.Rejected rej ? rej.reason() : x instanceof SendResult.Delivered ? "delivered" : x.toString())
+                .toList());
+        assertEquals(List.of("big line 0", "big line 1", "big line 2"), kafka.consumeValues("large-broker", 3, WAIT));
+    }
+
+    @Test
+    @Order(7)
+    void brokerDownIsRetryableThenDeliveredWithNothingLost() throws Exception {
+        kafka.createTopic("outage", 1);
+        Output out = output("outage", null, null, "raw", null, Map.of(
+                "request.timeout.ms", "2000", "delivery.timeout.ms", "5000", "max.block.ms", "3000",
+                "reconnect.backoff.max.ms", "500"));
+        List<LogRecord> before = lines("before", 100);
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(before)));
+
+        kafka.stop();
+        Batch during = Batch.of(lines("during", 100));
+        SendResult down = send(out, during); // answered after delivery.timeout.ms (5s), bounded by send()'s 60s
+        SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, down);
+        assertTrue(Set.of("timeout", "kafka_retriable").contains(retry.reason()), retry.toString());
+        assertFalse(out.isHealthy());
+
+        kafka.restart();
+        // what the shared sender does: send the same records again until they are delivered
+        SendResult again;
+        Batch retried = during;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        do {
+            retried = retried.retry(during.records());
+            again = send(out, retried);
+        } while (!(again instanceof SendResult.Delivered) && System.nanoTime() < deadline);
+        assertEquals(SendResult.DELIVERED, again);
+        assertTrue(out.isHealthy());
+
+        List<String> expected = new ArrayList<>();
+        before.forEach(r -> expected.add(r.message()));
+        during.records().forEach(r -> expected.add(r.message()));
+        List<String> got = kafka.consumeValues("outage", expected.size(), WAIT);
+        assertEquals(new HashSet<>(expected), new HashSet<>(got), "nothing lost");
+        assertEquals(expected.subList(0, 100), got.subList(0, 100));
+    }
+}

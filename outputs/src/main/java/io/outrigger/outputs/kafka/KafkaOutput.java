@@ -1,0 +1,251 @@
+package io.outrigger.outputs.kafka;
+
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends each batch with one shared {@link Producer}. {@code send()} only queues the batch on the output's own
+ * executor (so the caller never waits on {@code producer.send}, which can block up to {@code max.block.ms}); the
+ * executor thread encodes every record and hands it to the producer; the producer's callbacks classify each
+ * record and, when the last has answered, the batch's future completes: Delivered, one Retryable for the whole
+ * batch when every record is retryable, otherwise a PerRecord answer.
+ *
+ * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
+ * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
+ * Retryable {@code "connection"} until it can make one.
+ */
+final class KafkaOutput implements Output {
+
+    private static final System.Logger LOG = System.getLogger(KafkaOutput.class.getName());
+
+    private final String name;
+    private final ProducerSource source;
+    private volatile Producer<byte[], byte[]> producer;
+    private boolean creationFailureLogged;
+    private final ExecutorService executor;
+    private final ThreadLocal<RecordEncoder> encoders;
+    private final Duration closeTimeout;
+    private final Counter invalid;
+    private volatile boolean healthy = true;
+    private volatile boolean closed;
+
+    /** Makes the producer; throws when it cannot yet (with a message free of secrets). */
+    interface ProducerSource {
+        Producer<byte[], byte[]> create();
+    }
+
+    KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
+                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout) {
+        this.name = name;
+        this.producer = producer;
+        this.source = source;
+        this.healthy = producer != null;
+        this.executor = executor;
+        this.encoders = ThreadLocal.withInitial(encoderFactory);
+        this.invalid = invalid;
+        this.closeTimeout = closeTimeout;
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(Batch batch) {
+        CompletableFuture<SendResult> future = new CompletableFuture<>();
+        if (closed) {
+            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            return future;
+        }
+        try {
+            executor.execute(new Task(batch, future));
+        } catch (RejectedExecutionException e) {
+            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+        }
+        return future;
+    }
+
+    /** One queued batch; kept as a type so a batch dropped from the queue at close can still be answered. */
+    private final class Task implements Runnable {
+        final Batch batch;
+        final CompletableFuture<SendResult> future;
+
+        Task(Batch batch, CompletableFuture<SendResult> future) {
+            this.batch = batch;
+            this.future = future;
+        }
+
+        @Override public void run() {
+            try {
+                Producer<byte[], byte[]> p = producer();
+                if (p == null) {
+                    healthy = false;
+                    future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
+                            + lastCreationError));
+                    return;
+                }
+                produceAll(p, batch.records(), future);
+            } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
+                future.complete(new SendResult.Retryable("kafka_error", e.toString()));
+            }
+        }
+    }
+
+    private volatile String lastCreationError = "";
+
+    /** The producer, made now if it could not be made before; null while that still fails. */
+    private synchronized Producer<byte[], byte[]> producer() {
+        if (producer != null || closed) return producer;
+        try {
+            producer = source.create();
+            LOG.log(System.Logger.Level.INFO, "kafka output {0}: producer created", name);
+        } catch (RuntimeException e) {
+            lastCreationError = e.getMessage();
+            if (!creationFailureLogged) {
+                creationFailureLogged = true;
+                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: cannot create the producer yet, retrying on each send: {1}",
+                        name, lastCreationError);
+            }
+        }
+        return producer;
+    }
+
+    private void produceAll(Producer<byte[], byte[]> producer, List<LogRecord> records, CompletableFuture<SendResult> future) {
+        int n = records.size();
+        if (n == 0) {
+            future.complete(SendResult.DELIVERED);
+            return;
+        }
+        InFlight flight = new InFlight(n, future);
+        RecordEncoder encoder = encoders.get();
+        Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
+        for (int i = 0; i < n; i++) {
+            ProducerRecord<byte[], byte[]> pr;
+            try {
+                pr = encoder.encode(records.get(i));
+            } catch (RecordEncoder.Unencodable e) {
+                invalid.labelValues(name, e.reason).inc();
+                flight.done(i, new SendResult.Rejected(e.reason, e.getMessage()));
+                continue;
+            } catch (RuntimeException e) {
+                invalid.labelValues(name, "serialization").inc();
+                flight.done(i, new SendResult.Rejected("serialization", e.toString()));
+                continue;
+            }
+            if (stalled != null) {
+                SendResult r = stalled.get(pr.topic());
+                if (r != null) {
+                    flight.done(i, r);
+                    continue;
+                }
+            }
+            final int index = i;
+            try {
+                producer.send(pr, (metadata, exception) -> flight.done(index, KafkaErrors.classify(exception)));
+            } catch (RuntimeException e) { // send() reports most problems to the callback, but not all
+                flight.done(i, KafkaErrors.classify(e));
+            }
+            // A retryable answer already here came from send() itself (metadata or buffer wait timed out, or the
+            // broker failed very fast): sending more to that topic would wait max.block.ms again for each record.
+            // Records for other topics (a templated topic) still go, so one missing topic does not hold them up.
+            if (flight.results.get(i) instanceof SendResult.Retryable r) {
+                if (encoder.hasConstantTopic()) {
+                    for (int j = i + 1; j < n; j++) flight.done(j, r);
+                    return;
+                }
+                if (stalled == null) stalled = new HashMap<>();
+                stalled.put(pr.topic(), r);
+            }
+        }
+    }
+
+    /** One batch's records waiting for their callbacks. */
+    private final class InFlight {
+        final AtomicReferenceArray<SendResult> results;
+        final AtomicInteger remaining;
+        final CompletableFuture<SendResult> future;
+
+        InFlight(int n, CompletableFuture<SendResult> future) {
+            this.results = new AtomicReferenceArray<>(n);
+            this.remaining = new AtomicInteger(n);
+            this.future = future;
+        }
+
+        void done(int index, SendResult result) {
+            if (result instanceof SendResult.Delivered) {
+                if (!healthy) healthy = true;
+            } else if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) {
+                healthy = false;
+            }
+            results.set(index, result);
+            if (remaining.decrementAndGet() == 0) future.complete(summary());
+        }
+
+        private SendResult summary() {
+            int n = results.length();
+            boolean allDelivered = true;
+            boolean allRetryable = true;
+            for (int i = 0; i < n; i++) {
+                SendResult r = results.get(i);
+                if (!(r instanceof SendResult.Delivered)) allDelivered = false;
+                if (!(r instanceof SendResult.Retryable)) allRetryable = false;
+            }
+            if (allDelivered) return SendResult.DELIVERED;
+            if (allRetryable) return results.get(0);
+            SendResult[] copy = new SendResult[n];
+            for (int i = 0; i < n; i++) copy[i] = results.get(i);
+            return new SendResult.PerRecord(Arrays.asList(copy));
+        }
+    }
+
+    @Override
+    public boolean isHealthy() { return healthy && !closed; }
+
+    /** Waits for queued batches to be handed to the producer, then flushes and closes it within the timeout. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being handed to the producer after {1}",
+                        name, closeTimeout);
+                for (Runnable r : executor.shutdownNow()) {
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long left = Math.max(0, deadline - System.nanoTime());
+        Producer<byte[], byte[]> p;
+        synchronized (this) {
+            p = producer;
+        }
+        if (p == null) return;
+        try {
+            p.close(Duration.ofNanos(left));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kafka output {0}: closing the producer failed: {1}", name,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    @Override public String toString() { return "KafkaOutput[" + name + "]"; }
+
+}

@@ -1,0 +1,76 @@
+package io.outrigger.outputs.kafka;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.outrigger.core.config.BatchConfig;
+import io.outrigger.core.config.OutputSettings;
+import io.outrigger.core.config.RetryConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code type: kafka}. Example:
+ * <pre>
+ * outputs:
+ *   events:
+ *     type: kafka
+ *     brokers: [kafka-0:9092, kafka-1:9092]
+ *     topic: logs-{{app|unknown}}     # {{field}} from fields (dotted paths) or labels; |literal when missing
+ *     key: pod                         # field whose text is the record key (none: sticky partitioning)
+ *     headers: {x-app: app}            # header name -> field name
+ *     format: json                     # json (the shared ECS-like shape) | raw (the message bytes)
+ *     compression: lz4                 # none | gzip | snappy | lz4 | zstd
+ *     acks: all                        # all | 1 | 0
+ *     idempotence: true                # default true with acks all
+ *     producer:                        # any Kafka producer property, passed through
+ *       linger.ms: 20
+ *       security.protocol: SASL_SSL
+ *       sasl.jaas.config: ${KAFKA_JAAS}
+ *     batch: {max_records: 1000}
+ *     retry: {max_backoff: 30s}
+ *     concurrency: 2                   # batches handed to the producer at once (1 keeps batches in order)
+ * </pre>
+ * Delivery is at least once: a record is acknowledged when the broker confirmed it with {@code acks}; a record
+ * retried after a timeout may be written twice. Records of one batch are sent in order; with concurrency above 1
+ * two batches may interleave.
+ * Values of secret producer properties ({@code sasl.jaas.config}, any key with {@code password}, {@code secret}
+ * or {@code credentials} in it, {@code ssl.keystore.key}) are masked in {@link #toString()}, in errors and when
+ * the config is written as JSON/YAML.
+ */
+public record KafkaOutputConfig(List<String> brokers, String topic, String key, Map<String, String> headers,
+                                String format, String compression, String acks, Boolean idempotence,
+                                @JsonSerialize(using = MaskedProducerSerializer.class) Map<String, String> producer,
+                                BatchConfig batch, RetryConfig retry,
+                                Integer concurrency) implements OutputSettings {
+
+    public static final List<String> FORMATS = List.of("json", "raw");
+    public static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+    public static final List<String> ACKS = List.of("all", "-1", "1", "0");
+
+    public KafkaOutputConfig {
+        brokers = brokers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(brokers));
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        producer = producer == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(producer));
+        if (format == null) format = "json";
+        if (compression == null) compression = "lz4";
+        if (acks == null) acks = "all";
+        if (idempotence == null) idempotence = acks.equals("all") || acks.equals("-1");
+        if (batch == null) batch = BatchConfig.DEFAULT;
+        if (retry == null) retry = RetryConfig.DEFAULT;
+        if (concurrency == null) concurrency = 2;
+    }
+
+    /** A config with defaults for everything but brokers and topic (tests, programmatic use). */
+    public static KafkaOutputConfig of(List<String> brokers, String topic) {
+        return new KafkaOutputConfig(brokers, topic, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    @Override public String toString() {
+        return "KafkaOutputConfig[brokers=" + brokers + ", topic=" + topic + ", key=" + key + ", headers=" + headers
+                + ", format=" + format + ", compression=" + compression + ", acks=" + acks
+                + ", idempotence=" + idempotence + ", producer=" + ProducerProperties.masked(producer)
+                + ", batch=" + batch + ", retry=" + retry + ", concurrency=" + concurrency + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package io.outrigger.outputs.kafka;
+
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.RecordJson;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Turns a record into a Kafka record: topic from the template, key and headers from fields, the value as the
+ * shared JSON shape or the raw message, all as bytes. Not thread-safe (it reuses a buffer): one per thread.
+ */
+final class RecordEncoder {
+
+    /** A record that cannot become a Kafka record; {@code reason} is a fixed metric label value. */
+    static final class Unencodable extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String reason;
+
+        Unencodable(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    private static final int MAX_KEPT_CAPACITY = 256 * 1024;
+
+    private final TopicTemplate topic;
+    private final String keyField;
+    private final String[] headerNames;
+    private final String[] headerFields;
+    private final boolean json;
+    private final RecordJson recordJson = new RecordJson();
+    private StringBuilder buffer = new StringBuilder(1024);
+    private final StringBuilder topicScratch = new StringBuilder(64);
+
+    RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
+        this.topic = topic;
+        this.keyField = keyField == null || keyField.isEmpty() ? null : keyField;
+        this.headerNames = headers.keySet().toArray(String[]::new);
+        this.headerFields = headers.values().toArray(String[]::new);
+        this.json = json;
+    }
+
+    static RecordEncoder of(KafkaOutputConfig c) {
+        return new RecordEncoder(TopicTemplate.parse(c.topic()), c.key(), c.headers(), c.format().equals("json"));
+    }
+
+    boolean hasConstantTopic() { return topic.isConstant(); }
+
+    ProducerRecord<byte[], byte[]> encode(LogRecord r) throws Unencodable {
+        String t = topic.render(r, topicScratch);
+        if (!topic.isConstant() && !TopicTemplate.isValidTopic(t)) {
+            throw new Unencodable("invalid_topic", "topic template \"" + topic + "\" gave \"" + t
+                    + "\", not a valid topic name (letters, digits, '.', '_', '-', at most 249)");
+        }
+        byte[] key = null;
+        if (keyField != null) {
+            String k = TopicTemplate.lookup(r, keyField);
+            if (k != null) key = k.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] value;
+        if (json) {
+            if (buffer.capacity() > MAX_KEPT_CAPACITY) buffer = new StringBuilder(1024);
+            buffer.setLength(0);
+            recordJson.append(buffer, r);
+            value = buffer.toString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            value = r.message().getBytes(StandardCharsets.UTF_8);
+        }
+        RecordHeaders headers = null;
+        if (headerNames.length > 0) {
+            headers = new RecordHeaders();
+            for (int i = 0; i < headerNames.length; i++) {
+                String v = TopicTemplate.lookup(r, headerFields[i]);
+                if (v != null) headers.add(headerNames[i], v.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // No timestamp: the broker's clock (CreateTime = now) keeps retention and the broker's timestamp bounds
+        // from dropping replayed old lines; the record's own time is in the JSON body.
+        return new ProducerRecord<>(t, null, null, key, value, headers);
+    }
+}
