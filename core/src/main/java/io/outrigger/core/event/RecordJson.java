@@ -166,8 +166,19 @@ public final class RecordJson {
     public static void appendString(StringBuilder sb, String s) {
         sb.append('"');
         int len = s.length();
-        int start = 0;
-        for (int i = 0; i < len; i++) {
+        int first = 0;
+        while (first < len) {
+            char c = s.charAt(first);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) break;
+            first++;
+        }
+        if (first == len) { // the common case: nothing to escape, one bulk copy
+            sb.append(s).append('"');
+            return;
+        }
+        sb.append(s, 0, first);
+        int start = first;
+        for (int i = first; i < len; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) continue;
             sb.append(s, start, i);
