@@ -96,9 +96,11 @@ final class ElasticsearchOutput implements Output {
         request.setEntity(new ByteArrayEntity(encoded.body(), NDJSON));
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         client.performRequestAsync(request, new ResponseListener() {
+            // Rest5Client calls this for every status below 500, and onFailure(ResponseException) from 500 on
             @Override public void onSuccess(Response response) {
                 connectionFailures.set(0);
                 complete(result, () -> {
+                    if (response.getStatusCode() / 100 != 2) return answerStatus(response, records);
                     reqOk.inc();
                     return CompletableFuture.completedFuture(classifier.classifyItems(body(response.getEntity()), encoded));
                 });
