@@ -187,6 +187,8 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
                         .setHostnameVerifier(NoopHostnameVerifier.INSTANCE).buildAsync());
             }
         });
+        // the shared sender retries (with backoff and Retry-After); the HTTP client's own retries would hide that
+        b.setHttpClientConfigCallback(hc -> hc.disableAutomaticRetries());
         if (ssl != null) b.setSSLContext(ssl);
         b.setCompressionEnabled(c.compression());
         return b.build();

@@ -139,6 +139,7 @@ class ElasticsearchOutputTest {
         assertEquals("http_429", r.reason(), r.detail());
         assertEquals(Duration.ofSeconds(7), r.retryAfter());
         assertEquals("HTTP 429: es_rejected_execution_exception: busy", r.detail());
+        assertEquals(1, seen.size(), "the HTTP client must not retry on its own: the shared sender does");
     }
 
     @Test
