@@ -143,6 +143,26 @@ class ElasticsearchOutputTest {
     }
 
     @Test
+    void serverErrorIsRetryableWithTheServersReason() throws Exception {
+        String url = serve(s -> new Answer(503, "{\"error\":{\"type\":\"cluster_block_exception\",\"reason\":\"blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]\"},\"status\":503}",
+                Map.of("Retry-After", "3")));
+        SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(output(url, ",\"index\":\"logs\""), records(2)));
+        assertEquals("server_error", r.reason(), r.detail());
+        assertEquals(Duration.ofSeconds(3), r.retryAfter());
+        assertEquals("HTTP 503: cluster_block_exception: blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]", r.detail());
+        assertEquals(1, seen.size());
+    }
+
+    @Test
+    void badRequestIsRejectedWholeAndKeepsTheOutputHealthy() throws Exception {
+        String url = serve(s -> new Answer(400, new String(Fixtures.resource("error-newline.json"), StandardCharsets.UTF_8), Map.of()));
+        Output out = output(url, ",\"index\":\"logs\"");
+        SendResult.Rejected r = assertInstanceOf(SendResult.Rejected.class, send(out, records(2)));
+        assertEquals("bad_request", r.reason());
+        assertTrue(out.isHealthy());
+    }
+
+    @Test
     void tooLargeBatchIsSplitUntilItFitsAndASingleHugeRecordIsRejected() throws Exception {
         // the fake accepts at most 2 documents per request, and never the one whose message is "huge"
         String url = serve(s -> s.documents() > 2 || s.body().contains("\"message\":\"huge\"")
