@@ -113,7 +113,8 @@ final class ElasticsearchOutput implements Output {
                 } else {
                     connectionFailures.incrementAndGet();
                     reqConnection.inc();
-                    result.complete(new SendResult.Retryable(isTimeout(e) ? "timeout" : "connection", describe(e)));
+                    String reason = isTls(e) ? "tls" : isTimeout(e) ? "timeout" : "connection";
+                    result.complete(new SendResult.Retryable(reason, describe(e)));
                 }
             }
         });
@@ -194,6 +195,13 @@ final class ElasticsearchOutput implements Output {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the response body: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) return true;
+        }
+        return false;
     }
 
     private static boolean isTimeout(Throwable e) {
