@@ -206,6 +206,9 @@ class CrashAndRotationTest {
             // In flight at a kill: at most what the buffer holds plus what was acknowledged after the last
             // checkpoint write; every record is estimated at >= 160 bytes, so the buffer holds at most budget/160.
             long perKill = BUDGET_BYTES / 160 + 4 * 40 * 5;
+            long total = apps.stream().mapToLong(a -> a.seq).sum();
+            System.out.println("crash test: " + total + " lines written across " + apps.size() + " files, "
+                    + apps.stream().mapToInt(a -> a.rotations).sum() + " rotations, 2 SIGKILLs; " + duplicates + " duplicates delivered");
             assertTrue(duplicates <= 2 * perKill, "duplicates " + duplicates + " exceed what could be in flight (" + 2 * perKill + ")");
         } finally {
             agent.close();
