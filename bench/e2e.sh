@@ -31,7 +31,7 @@ awk -v n="$lines" 'BEGIN {
   srand(42);
   split("INFO WARN ERROR DEBUG", lv, " ");
   for (i = 1; i <= n; i++) {
-    printf "{\"time\":\"2026-11-27T05:%02d:%02d.%03dZ\",\"level\":\"%s\",\"logger\":\"com.example.checkout.Service\",\"msg\":\"order processed for customer\",\"order_id\":%d,\"duration_ms\":%d,\"trace\":\"%08x%08x\"}\n", (i/60000)%60, (i/1000)%60, i%1000, lv[i%4+1], i, i%997, i*2654435761%4294967296, i }
+    printf "{\"time\":\"2026-11-27T05:%02d:%02d.%03dZ\",\"level\":\"%s\",\"logger\":\"com.example.checkout.Service\",\"msg\":\"order processed for customer\",\"order_id\":%d,\"duration_ms\":%d,\"trace\":\"%08x%08x\",\"region\":\"eu-west-1\"}\n", (i/60000)%60, (i/1000)%60, i%1000, lv[i%4+1], i, i%997, i*2654435761%4294967296, i }
 }' > "$work/logs/app.log"
 bytes=$(stat -c %s "$work/logs/app.log")
 echo "generated $lines lines, $((bytes / lines)) bytes/line on average, $((bytes / 1048576)) MiB"

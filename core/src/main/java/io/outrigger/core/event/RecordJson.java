@@ -14,6 +14,7 @@ public final class RecordJson {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    private final JsonBuffer scratch = new JsonBuffer(512);
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
 
@@ -33,10 +34,17 @@ public final class RecordJson {
 
     /** Appends the record's JSON object (no trailing newline). */
     public void append(StringBuilder sb, LogRecord r) {
-        sb.append("{\"@timestamp\":\"");
-        appendTimestamp(sb, r.timeNanos());
-        sb.append("\",\"message\":");
-        appendString(sb, r.message());
+        scratch.reset();
+        append(scratch, r);
+        sb.append(scratch);
+    }
+
+    /** Appends the record's JSON object (no trailing newline) as UTF-8 bytes: the fast path for outputs. */
+    public void append(JsonBuffer b, LogRecord r) {
+        b.appendAscii("{\"@timestamp\":\"");
+        appendTimestamp(b, r.timeNanos());
+        b.appendAscii("\",\"message\":");
+        b.appendString(r.message());
         Fields f = r.fields();
         boolean collisions = false;
         for (int i = 0; i < f.size(); i++) {
@@ -45,66 +53,59 @@ public final class RecordJson {
                 collisions = true;
                 continue;
             }
-            sb.append(',');
-            appendString(sb, name);
-            sb.append(':');
-            appendValue(sb, f.value(i));
+            b.append(',').appendString(name).append(':');
+            appendValue(b, f.value(i));
         }
         if (collisions) {
-            sb.append(",\"fields\":{");
+            b.appendAscii(",\"fields\":{");
             boolean first = true;
             for (int i = 0; i < f.size(); i++) {
                 if (!isReserved(f.name(i))) continue;
-                if (!first) sb.append(',');
+                if (!first) b.append(',');
                 first = false;
-                appendString(sb, f.name(i));
-                sb.append(':');
-                appendValue(sb, f.value(i));
+                b.appendString(f.name(i)).append(':');
+                appendValue(b, f.value(i));
             }
-            sb.append('}');
+            b.append('}');
         }
         Labels l = r.labels();
         if (!l.isEmpty()) {
-            sb.append(",\"labels\":{");
+            b.appendAscii(",\"labels\":{");
             for (int i = 0; i < l.size(); i++) {
-                if (i > 0) sb.append(',');
-                appendString(sb, l.name(i));
-                sb.append(':');
-                appendString(sb, l.value(i));
+                if (i > 0) b.append(',');
+                b.appendString(l.name(i)).append(':').appendString(l.value(i));
             }
-            sb.append('}');
+            b.append('}');
         }
         Origin o = r.origin();
         boolean hasPath = !o.path().isEmpty();
         if (hasPath || o.hasOffset() || r.flags() != 0) {
-            sb.append(",\"log\":{");
+            b.appendAscii(",\"log\":{");
             boolean first = true;
             if (hasPath) {
-                sb.append("\"file\":{\"path\":");
-                appendString(sb, o.path());
-                sb.append('}');
+                b.appendAscii("\"file\":{\"path\":").appendString(o.path()).append('}');
                 first = false;
             }
             if (o.hasOffset()) {
-                if (!first) sb.append(',');
-                sb.append("\"offset\":").append(o.offset());
+                if (!first) b.append(',');
+                b.appendAscii("\"offset\":").append(o.offset());
                 first = false;
             }
             if (r.flags() != 0) {
-                if (!first) sb.append(',');
-                sb.append("\"flags\":[");
+                if (!first) b.append(',');
+                b.appendAscii("\"flags\":[");
                 boolean firstFlag = true;
                 for (Flag flag : Flag.values()) {
                     if (!r.has(flag)) continue;
-                    if (!firstFlag) sb.append(',');
+                    if (!firstFlag) b.append(',');
                     firstFlag = false;
-                    sb.append('"').append(flag.label()).append('"');
+                    b.append('"').appendAscii(flag.label()).append('"');
                 }
-                sb.append(']');
+                b.append(']');
             }
-            sb.append('}');
+            b.append('}');
         }
-        sb.append('}');
+        b.append('}');
     }
 
     private static boolean isReserved(String name) {
@@ -116,17 +117,54 @@ public final class RecordJson {
 
     /** Appends RFC 3339 UTC time with nanoseconds, e.g. {@code 2026-11-27T05:00:00.123456789Z}. */
     public void appendTimestamp(StringBuilder sb, long epochNanos) {
+        scratch.reset();
+        appendTimestamp(scratch, epochNanos);
+        sb.append(scratch);
+    }
+
+    /** Appends RFC 3339 UTC time with nanoseconds, e.g. {@code 2026-11-27T05:00:00.123456789Z}. */
+    public void appendTimestamp(JsonBuffer b, long epochNanos) {
         long second = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (second != cachedSecond) {
-            cachedPrefix = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toString();
-            if (cachedPrefix.length() == 16) cachedPrefix += ":00"; // LocalDateTime drops ":00" seconds
+            String prefix = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toString();
+            if (prefix.length() == 16) prefix += ":00"; // LocalDateTime drops ":00" seconds
+            cachedPrefix = prefix;
             cachedSecond = second;
         }
-        sb.append(cachedPrefix).append('.');
-        String digits = Integer.toString(nano);
-        for (int i = digits.length(); i < 9; i++) sb.append('0');
-        sb.append(digits).append('Z');
+        b.appendAscii(cachedPrefix).append('.').appendPadded(nano, 9).append('Z');
+    }
+
+    public static void appendValue(JsonBuffer b, Value v) {
+        switch (v) {
+            case Value.Str s -> b.appendString(s.value());
+            case Value.Int i -> b.append(i.value());
+            case Value.Float d -> {
+                double x = d.value();
+                if (Double.isFinite(x)) b.appendAscii(Double.toString(x));
+                else b.appendString(Double.toString(x));
+            }
+            case Value.Bool bool -> b.appendAscii(bool.value() ? "true" : "false");
+            case Value.Null n -> b.appendAscii("null");
+            case Value.Arr a -> {
+                b.append('[');
+                for (int i = 0; i < a.values().size(); i++) {
+                    if (i > 0) b.append(',');
+                    appendValue(b, a.values().get(i));
+                }
+                b.append(']');
+            }
+            case Value.Obj o -> {
+                b.append('{');
+                Fields f = o.fields();
+                for (int i = 0; i < f.size(); i++) {
+                    if (i > 0) b.append(',');
+                    b.appendString(f.name(i)).append(':');
+                    appendValue(b, f.value(i));
+                }
+                b.append('}');
+            }
+        }
     }
 
     public static void appendValue(StringBuilder sb, Value v) {

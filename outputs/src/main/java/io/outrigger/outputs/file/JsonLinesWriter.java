@@ -1,36 +1,38 @@
 package io.outrigger.outputs.file;
 
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Renders a batch as JSON lines into one buffer and writes it with a single call, shared by the stdout and file
- * outputs. Callers serialise access (the outputs are synchronous and hold a lock while writing).
+ * Renders a batch as JSON lines straight into one UTF-8 buffer and writes it with a single call, shared by the
+ * stdout and file outputs. Callers serialise access (the outputs are synchronous and hold a lock while writing).
  */
 final class JsonLinesWriter {
 
+    private static final int MAX_RETAINED = 8 << 20;
+
     private final RecordJson json = new RecordJson();
-    private final StringBuilder sb = new StringBuilder(1 << 16);
+    private final JsonBuffer buffer = new JsonBuffer(1 << 16);
 
     SendResult write(Batch batch, OutputStream out) {
-        sb.setLength(0);
+        buffer.reset();
         for (LogRecord r : batch.records()) {
-            json.append(sb, r);
-            sb.append('\n');
+            json.append(buffer, r);
+            buffer.append('\n');
         }
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        if (sb.capacity() > (1 << 22)) sb.trimToSize();
         try {
-            out.write(bytes);
+            buffer.writeTo(out);
             out.flush();
             return SendResult.DELIVERED;
         } catch (IOException e) {
             return new SendResult.Retryable("io_error", e.getMessage());
+        } finally {
+            buffer.shrinkTo(MAX_RETAINED);
         }
     }
 }

@@ -1,0 +1,169 @@
+package io.outrigger.core.event;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable UTF-8 byte buffer for writing JSON on the hot path: strings are escaped and encoded in one pass
+ * straight into bytes, so rendering a record costs no intermediate {@code StringBuilder}, {@code String} or
+ * {@code getBytes} copy. Not thread-safe; reuse one per thread with {@link #reset()}.
+ */
+public final class JsonBuffer {
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** For ASCII chars: 0 = copy as is, 1 = needs an escape. */
+    private static final byte[] ESCAPE = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) ESCAPE[c] = 1;
+        ESCAPE['"'] = 1;
+        ESCAPE['\\'] = 1;
+    }
+
+    private byte[] buf;
+    private int pos;
+
+    public JsonBuffer(int capacity) { buf = new byte[Math.max(16, capacity)]; }
+
+    public JsonBuffer() { this(8192); }
+
+    public void reset() { pos = 0; }
+
+    /** Drops the backing array if it grew past {@code maxRetained} bytes, so one huge batch does not pin memory. */
+    public void shrinkTo(int maxRetained) {
+        if (buf.length > maxRetained) buf = new byte[Math.max(16, maxRetained / 4)];
+        pos = 0;
+    }
+
+    public int length() { return pos; }
+
+    public byte[] array() { return buf; }
+
+    public byte[] toByteArray() { return Arrays.copyOf(buf, pos); }
+
+    @Override public String toString() { return new String(buf, 0, pos, StandardCharsets.UTF_8); }
+
+    public void writeTo(OutputStream out) throws IOException { out.write(buf, 0, pos); }
+
+    private void ensure(int extra) {
+        if (pos + extra > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + extra));
+    }
+
+    public JsonBuffer append(byte b) {
+        ensure(1);
+        buf[pos++] = b;
+        return this;
+    }
+
+    public JsonBuffer append(char asciiChar) { return append((byte) asciiChar); }
+
+    /** Appends text known to be ASCII with nothing to escape (keys, numbers, fixed punctuation). */
+    public JsonBuffer appendAscii(String s) {
+        int len = s.length();
+        ensure(len);
+        s.getBytes(0, len, buf, pos); // deprecated for its lossy narrowing, exactly right for known ASCII
+        pos += len;
+        return this;
+    }
+
+    public JsonBuffer append(byte[] bytes, int off, int len) {
+        ensure(len);
+        System.arraycopy(bytes, off, buf, pos, len);
+        pos += len;
+        return this;
+    }
+
+    public JsonBuffer append(long v) {
+        if (v >= 0 && v < 10) return append((byte) ('0' + v));
+        return appendAscii(Long.toString(v));
+    }
+
+    /** Appends a non-negative number left-padded with zeros to {@code width} digits. */
+    public JsonBuffer appendPadded(int v, int width) {
+        ensure(width);
+        for (int i = width - 1; i >= 0; i--) {
+            buf[pos + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        pos += width;
+        return this;
+    }
+
+    /** Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8. */
+    public JsonBuffer appendString(String s) {
+        int len = s.length();
+        ensure(len + 2);
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '"';
+        int i = 0;
+        // fast loop: plain ASCII needs one byte per char and no escape
+        for (; i < len; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || ESCAPE[c] != 0) break;
+            b[p++] = (byte) c;
+        }
+        pos = p;
+        if (i < len) appendRest(s, i, len);
+        ensure(1);
+        buf[pos++] = '"';
+        return this;
+    }
+
+    /** Escapes and encodes the rest of {@code s}; room for the worst case (6 bytes a char) is made once. */
+    private void appendRest(String s, int i, int len) {
+        ensure((len - i) * 6 + 1);
+        byte[] b = buf;
+        int p = pos;
+        for (; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (ESCAPE[c] == 0) {
+                    b[p++] = (byte) c;
+                    continue;
+                }
+                b[p++] = '\\';
+                switch (c) {
+                    case '"' -> b[p++] = '"';
+                    case '\\' -> b[p++] = '\\';
+                    case '\n' -> b[p++] = 'n';
+                    case '\r' -> b[p++] = 'r';
+                    case '\t' -> b[p++] = 't';
+                    case '\b' -> b[p++] = 'b';
+                    case '\f' -> b[p++] = 'f';
+                    default -> {
+                        b[p++] = 'u';
+                        b[p++] = '0';
+                        b[p++] = '0';
+                        b[p++] = HEX[c >> 4 & 15];
+                        b[p++] = HEX[c & 15];
+                    }
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (c == 0x2028 || c == 0x2029) {
+                b[p++] = '\\';
+                b[p++] = 'u';
+                b[p++] = '2';
+                b[p++] = '0';
+                b[p++] = '2';
+                b[p++] = (byte) (c == 0x2028 ? '8' : '9');
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                if (Character.isSurrogate(c)) c = '\uFFFD'; // an unpaired surrogate cannot be encoded
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        pos = p;
+    }
+}

@@ -1,0 +1,38 @@
+package io.outrigger.core.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonBufferTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain ascii", "{\"json\":\"inside\"}", "tab\there\nnewline\r\u0001\u001f", "back\\slash",
+            "caf\u00e9 \u4e2d\u6587 \uD83D\uDE00 emoji", "\u2028\u2029 separators", ""})
+    void stringsRoundTripThroughAJsonParser(String s) throws Exception {
+        JsonBuffer b = new JsonBuffer(4);
+        b.appendString(s);
+        assertEquals(s, mapper.readValue(b.toByteArray(), String.class));
+    }
+
+    @Test
+    void unpairedSurrogateBecomesReplacementCharacter() throws Exception {
+        JsonBuffer b = new JsonBuffer();
+        b.appendString("a\uD800b");
+        assertEquals("a\uFFFDb", mapper.readValue(b.toByteArray(), String.class));
+        assertEquals("\"a\uFFFDb\"", new String(b.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void numbersAndPadding() {
+        JsonBuffer b = new JsonBuffer();
+        b.append(-42).append(',').append(7).append(',').appendPadded(1234, 9);
+        assertEquals("-42,7,000001234", b.toString());
+    }
+}
