@@ -60,14 +60,14 @@ final class ElasticsearchOutput implements Output {
         this.deterministic = config.deterministicIds();
         this.pipeline = config.pipeline();
         this.classifier = new BulkResponseClassifier(deterministic, clock);
-        Counter requests = metrics.counter("outrigger_elasticsearch_requests_total",
+        Counter requests = metrics.counter("outrigger_output_elasticsearch_requests_total",
                 "Bulk requests by outcome: ok, client_error, throttled, server_error, connection", "output", "result");
         reqOk = requests.labelValues(name, "ok");
         reqClientError = requests.labelValues(name, "client_error");
         reqThrottled = requests.labelValues(name, "throttled");
         reqServerError = requests.labelValues(name, "server_error");
         reqConnection = requests.labelValues(name, "connection");
-        Counter docs = metrics.counter("outrigger_elasticsearch_documents_total",
+        Counter docs = metrics.counter("outrigger_output_elasticsearch_documents_total",
                 "Documents by outcome of their bulk item: delivered, retryable, rejected", "output", "result");
         docsDelivered = docs.labelValues(name, "delivered");
         docsRetryable = docs.labelValues(name, "retryable");

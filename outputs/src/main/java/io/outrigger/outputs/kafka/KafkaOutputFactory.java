@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** {@code type: kafka}: writes records to a Kafka topic (see {@link KafkaOutputConfig} for the YAML). */
 public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig> {
 
-    static final String INVALID_METRIC = "outrigger_kafka_output_records_invalid_total";
+    static final String INVALID_METRIC = "outrigger_output_kafka_records_invalid_total";
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     @Override public String type() { return "kafka"; }

@@ -117,7 +117,7 @@ class ElasticsearchOutputTest {
         assertEquals(3, s.documents());
         assertTrue(s.body().startsWith("{\"index\":{\"_index\":\"logs\"}}\n{\"@timestamp\":"), s.body());
         assertEquals(3.0, metrics.registry().scrape().stream()
-                .filter(m -> m.getMetadata().getPrometheusName().equals("outrigger_elasticsearch_documents"))
+                .filter(m -> m.getMetadata().getPrometheusName().equals("outrigger_output_elasticsearch_documents"))
                 .flatMap(m -> m.getDataPoints().stream())
                 .filter(d -> d.getLabels().get("result").equals("delivered"))
                 .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())

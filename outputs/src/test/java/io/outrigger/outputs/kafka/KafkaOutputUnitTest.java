@@ -197,7 +197,7 @@ class KafkaOutputUnitTest {
         assertEquals(2, p.history().size());
         assertEquals("logs-web", p.history().getFirst().topic());
         double count = metrics.registry().scrape().stream()
-                .filter(m -> m.getMetadata().getPrometheusName().equals("outrigger_kafka_output_records_invalid"))
+                .filter(m -> m.getMetadata().getPrometheusName().equals("outrigger_output_kafka_records_invalid"))
                 .flatMap(m -> m.getDataPoints().stream())
                 .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())
                 .sum();
