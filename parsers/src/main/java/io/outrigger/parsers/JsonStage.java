@@ -81,7 +81,9 @@ final class JsonStage implements Stage {
             String key = prefix == null ? name : prefix + '.' + name;
             JsonToken v = p.nextToken();
             if (v == JsonToken.START_OBJECT && flatten) {
+                int before = into.size();
                 readObject(p, into, key);
+                if (into.size() == before) into.put(key, new Value.Obj(Fields.EMPTY));
             } else {
                 into.put(key, readValue(p, v));
             }

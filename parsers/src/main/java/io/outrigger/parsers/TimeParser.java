@@ -142,8 +142,9 @@ final class TimeParser {
                 double x = d.value();
                 if (!Double.isFinite(x)) yield FAILED;
                 long unit = kind == Kind.UNIX ? unitNanos : unitByMagnitude((long) x);
-                double n = x * unit;
-                yield Math.abs(n) < 9.2e18 ? Math.round(n) : FAILED;
+                if (Math.abs(x * unit) >= 9.2e18) yield FAILED;
+                long whole = (long) Math.floor(x);
+                yield whole * unit + Math.round((x - whole) * unit);
             }
             case Value.Str s -> parse(s.value());
             default -> FAILED;
