@@ -226,12 +226,14 @@ final class TimeParser {
     }
 
     private static long parseLong(String s, int from, int to) {
-        if (from >= to || to - from > 18) return FAILED;
+        if (from >= to || to - from > 19) return FAILED;
         long v = 0;
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') return FAILED;
-            v = v * 10 + (c - '0');
+            int d = c - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) return FAILED;
+            v = v * 10 + d;
         }
         return v;
     }
