@@ -29,7 +29,7 @@ final class TimeParser {
     static final List<String> NAMED = List.of("auto", "rfc3339", "rfc3339nano", "iso8601", "unix", "unix_ms",
             "unix_us", "unix_ns", "rfc3164");
 
-    private enum Kind { AUTO, RFC3339, ISO8601, UNIX, PATTERN, YEARLESS }
+    private enum Kind { AUTO, RFC3339, ISO8601, UNIX, PATTERN, YEARLESS, CLF }
 
     private final Kind kind;
     private final long unitNanos;
@@ -65,6 +65,8 @@ final class TimeParser {
             case "unix_us" -> new TimeParser(Kind.UNIX, 1_000L, zone, null, clock, false);
             case "unix_ns" -> new TimeParser(Kind.UNIX, 1L, zone, null, clock, false);
             case "rfc3164" -> new TimeParser(Kind.YEARLESS, 1, zone, formatter("MMM d HH:mm:ss"), clock, true);
+            case "dd/MMM/yyyy:HH:mm:ss Z", "dd/MMM/yyyy:HH:mm:ss xx", "%d/%b/%Y:%H:%M:%S %z" ->
+                    new TimeParser(Kind.CLF, 1, zone, formatter("dd/MMM/yyyy:HH:mm:ss Z"), clock, false);
             default -> {
                 String pattern = f.indexOf('%') >= 0 ? fromStrftime(f) : f;
                 DateTimeFormatter fmt = formatter(pattern);
@@ -171,6 +173,7 @@ final class TimeParser {
                 yield t != FAILED ? t : javaTime(s.strip());
             }
             case PATTERN -> javaTime(s);
+            case CLF -> clf(s);
             case YEARLESS -> yearless(collapseSpaces ? s.strip().replaceAll(" {2,}", " ") : s);
         };
     }
@@ -341,6 +344,30 @@ final class TimeParser {
         if (y < 1678 || y > 2261) return FAILED;
         long seconds = epochDay(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec - offsetSeconds;
         return seconds * 1_000_000_000L + nanos;
+    }
+
+    private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+    /** Fast path for the access-log time {@code 27/Nov/2026:05:59:01 +0000}. */
+    private static long clf(String s) {
+        if (s.length() != 26 || s.charAt(2) != '/' || s.charAt(6) != '/' || s.charAt(11) != ':' || s.charAt(14) != ':'
+                || s.charAt(17) != ':' || s.charAt(20) != ' ') {
+            return FAILED;
+        }
+        int d = digits(s, 0, 2), y = digits(s, 7, 4), h = digits(s, 12, 2), mi = digits(s, 15, 2), sec = digits(s, 18, 2);
+        int oh = digits(s, 22, 2), om = digits(s, 24, 2);
+        char sign = s.charAt(21);
+        if ((d | y | h | mi | sec | oh | om) < 0 || (sign != '+' && sign != '-')) return FAILED;
+        int mo = -1;
+        for (int i = 0; i < 12; i++) {
+            if (MONTHS.regionMatches(true, i * 3, s, 3, 3)) {
+                mo = i + 1;
+                break;
+            }
+        }
+        if (mo < 0 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 60 || y < 1678 || y > 2261) return FAILED;
+        long offset = (oh * 3600L + om * 60L) * (sign == '-' ? -1 : 1);
+        return (epochDay(y, mo, d) * 86400L + h * 3600L + mi * 60L + Math.min(sec, 59) - offset) * 1_000_000_000L;
     }
 
     private static int digits(String s, int at, int n) {

@@ -48,7 +48,8 @@ class TimeParserTest {
     @CsvSource(delimiter = '|', value = {
             "rfc3339 | 2026-11-27", "rfc3339 | 2026-11-27T25:00:00Z", "rfc3339 | 2026-02-29T00:00:00Z",
             "rfc3339 | 2026-11-27T05:00:00Zjunk", "rfc3339 | 2026-11-27T05:00:00.Z", "unix | 12a", "unix | 1.",
-            "unix_ms | 99999999999999999999999", "auto | soon", "yyyy-MM-dd | 2026-13-01"})
+            "unix_ms | 99999999999999999999999", "auto | soon", "yyyy-MM-dd | 2026-13-01",
+            "dd/MMM/yyyy:HH:mm:ss Z | 31/Feb/2026:00:00:00 +0000", "dd/MMM/yyyy:HH:mm:ss Z | 01/Foo/2026:00:00:00 +0000"})
     void rejects(String format, String text) {
         assertEquals(TimeParser.FAILED, TimeParser.of(format, ZoneId.of("UTC"), CLOCK).parse(text));
     }
