@@ -2,11 +2,13 @@ package io.outrigger.parsers;
 
 import io.outrigger.core.event.Flag;
 import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
 
 /**
- * Joins lines per stream with {@code \n}. Each line is held until the next line of its stream shows whether it
+ * Joins lines per stream (and per {@code stream} field, so a container's stdout and stderr stay apart) with
+ * {@code \n}. Each line is held until the next line of its stream shows whether it
  * continues, or until {@code flush_timeout}, end of stream or flush; held lines' finalizers are not released, and
  * the joined record carries {@code Finalizer.all} of them, so a checkpoint never passes a record still being joined.
  */
@@ -27,11 +29,12 @@ final class MultilineStage implements Stage {
     @Override public void process(LogRecord record, StageOutput out) {
         String line = record.message();
         String streamId = record.origin().streamId();
-        Pending p = pending.get(streamId, 0);
+        int slot = slot(record);
+        Pending p = pending.get(streamId, slot);
         if (p == null) {
             Pending next = new Pending(record, line, pending.stamp());
             next.state = rule.startState(line);
-            pending.put(streamId, 0, next);
+            pending.put(streamId, slot, next);
             return;
         }
         if (rule.continues(p, line)) {
@@ -43,13 +46,19 @@ final class MultilineStage implements Stage {
             Pending next = new Pending(record, line, pending.stamp());
             next.flags |= Flag.JOIN_CAPPED.bit();
             next.state = p.state;
-            pending.put(streamId, 0, next);
+            pending.put(streamId, slot, next);
             return;
         }
         emit(p, false, out);
         Pending next = new Pending(record, line, pending.stamp());
         next.state = rule.startState(line);
-        pending.put(streamId, 0, next);
+        pending.put(streamId, slot, next);
+    }
+
+    /** stdout and stderr lines of one container log (after {@code cri} or {@code docker}) are joined apart. */
+    private static int slot(LogRecord record) {
+        if (record.fields().isEmpty()) return 0;
+        return record.fields().get("stream") instanceof Value.Str(String s) && s.equals("stderr") ? 1 : 0;
     }
 
     private static void emit(Pending p, boolean capped, StageOutput out) {

@@ -120,4 +120,36 @@ class MultilineStageTest {
         assertEquals(1, out.accepted.size());
         assertTrue(out.accepted.getFirst() == a, "a line that joined nothing is passed as is");
     }
+
+    @Test
+    void stdoutAndStderrOfOneFileAreJoinedApart() {
+        Stage cri = stage("cri", null);
+        Stage st = stage("multiline", "{\"preset\":\"java\"}");
+        Collector parsed = new Collector();
+        String t = "2026-11-27T05:59:59Z ";
+        for (String l : List.of(t + "stderr F 12:00 ERROR failed", t + "stdout F 12:00 INFO unrelated",
+                t + "stderr F java.lang.IllegalStateException: boom", t + "stderr F \tat a.B.c(B.java:1)",
+                t + "stdout F 12:01 INFO next")) {
+            cri.process(line(l), parsed);
+        }
+        Collector out = new Collector();
+        parsed.accepted.forEach(r -> st.process(r, out));
+        st.flush(out);
+        // flush releases stdout's pending line before stderr's
+        assertEquals(List.of("12:00 INFO unrelated", "12:01 INFO next",
+                "12:00 ERROR failed\njava.lang.IllegalStateException: boom\n\tat a.B.c(B.java:1)"), out.messages());
+    }
+
+    @Test
+    void timestampStageFlagsAndCountsUnparsedTimes() {
+        var ctx = StageHarness.context();
+        Stage st = stage("timestamp", "{\"source\":\"t\",\"format\":\"unix_ms\"}", ctx);
+        Collector out = new Collector();
+        st.process(line("x").toBuilder().fields(io.outrigger.core.event.Fields.of("t", io.outrigger.core.event.Value.of(1500L))).build(), out);
+        st.process(line("y").toBuilder().fields(io.outrigger.core.event.Fields.of("t", io.outrigger.core.event.Value.of("soon"))).build(), out);
+        assertEquals(1_500_000_000L, out.accepted.get(0).timeNanos());
+        assertEquals(StageHarness.READ_TIME, out.accepted.get(1).timeNanos());
+        assertTrue(out.accepted.get(1).has(Flag.TIMESTAMP_UNPARSED));
+        assertEquals(1.0, StageHarness.counter(ctx, ParseErrors.METRIC, "test", "timestamp"));
+    }
 }
