@@ -13,8 +13,8 @@ final class RegexPresets {
     static {
         Map<String, Preset> m = new LinkedHashMap<>();
         m.put("nginx_combined", new Preset(
-                "^(?<remote>[^ ]*) (?<host>[^ ]*) (?<user>[^ ]*) \\[(?<time>[^\\]]*)\\] \"(?<method>\\S+)"
-                        + "(?: +(?<path>[^\"]*?)(?: +\\S*)?)?\" (?<code>[^ ]*) (?<size>[^ ]*)"
+                "^(?<remote>[^ ]*) (?<host>[^ ]*) (?<user>[^ ]*) \\[(?<time>[^\\]]*)\\] \"(?<method>[^ \"]+)"
+                        + "(?: +(?<path>[^ \"]*)(?: +[^\"]*)?)?\" (?<code>[^ ]*) (?<size>[^ ]*)"
                         + "(?: \"(?<referer>[^\"]*)\" \"(?<agent>[^\"]*)\")?.*$",
                 Map.of("code", "int", "size", "int"), "dd/MMM/yyyy:HH:mm:ss Z"));
         m.put("apache_common", new Preset(
