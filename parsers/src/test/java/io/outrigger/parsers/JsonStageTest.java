@@ -35,10 +35,12 @@ class JsonStageTest {
         st.process(line("[]"), out);
         st.process(line("{\"ok\":true}"), out);
         st.process(line("[".repeat(5000)), out);
-        assertEquals(4, out.accepted.size(), "nothing dropped");
+        st.process(line("{\"a\":".repeat(5000) + "1" + "}".repeat(5000)), out);
+        assertEquals(5, out.accepted.size(), "nothing dropped");
+        assertTrue(out.accepted.get(4).has(Flag.PARSE_ERROR), "nesting beyond Jackson's limit is a parse error");
         assertEquals("{\"a\":", out.accepted.get(0).message());
         assertTrue(out.accepted.get(0).has(Flag.PARSE_ERROR));
-        assertEquals(3.0, StageHarness.counter(ctx, ParseErrors.METRIC, "test", "json"));
+        assertEquals(4.0, StageHarness.counter(ctx, ParseErrors.METRIC, "test", "json"));
     }
 
     @Test
