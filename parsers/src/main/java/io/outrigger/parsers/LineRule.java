@@ -17,12 +17,23 @@ interface LineRule {
 
     static LineRule startPattern(Pattern pattern) {
         Matcher m = pattern.matcher("");
-        return (p, line) -> !m.reset(line).find();
+        return (p, line) -> !find(m, line, true);
     }
 
     static LineRule continuePattern(Pattern pattern) {
         Matcher m = pattern.matcher("");
-        return (p, line) -> m.reset(line).find();
+        return (p, line) -> find(m, line, false);
+    }
+
+    /** {@code m.find()} on {@code line}; {@code onOverflow} if the pattern recursed too deep on a huge line. */
+    private static boolean find(Matcher m, String line, boolean onOverflow) {
+        try {
+            return m.reset(line).find();
+        } catch (StackOverflowError e) {
+            return onOverflow;
+        } finally {
+            m.reset("");
+        }
     }
 
     static LineRule preset(String name) {

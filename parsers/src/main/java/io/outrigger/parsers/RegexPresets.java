@@ -32,7 +32,7 @@ final class RegexPresets {
                 Map.of("pri", "int", "pid", "int"), "rfc3164"));
         m.put("syslog_rfc5424", new Preset(
                 "^<(?<pri>[0-9]{1,5})>1 (?<time>[^ ]+) (?<host>[^ ]+) (?<ident>[^ ]+) (?<pid>[^ ]+) (?<msgid>[^ ]+) "
-                        + "(?<extradata>-|(?:\\[(?:[^\\]\"\\\\]|\\\\.|\"(?:[^\"\\\\]|\\\\.)*\")*\\])+)"
+                        + "(?<extradata>-|(?:\\[(?:[^\\]\"\\\\]++|\\\\.|\"(?:[^\"\\\\]++|\\\\.)*+\")*+\\])++)"
                         + "(?: (?:\\x{FEFF})?(?<message>.*))?$",
                 Map.of("pri", "int", "pid", "int"), "rfc3339"));
         ALL = Map.copyOf(m);

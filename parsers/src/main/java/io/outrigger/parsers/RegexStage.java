@@ -58,7 +58,16 @@ final class RegexStage implements Stage {
             return;
         }
         Matcher m = matcher.reset(s);
-        if (!m.find()) {
+        boolean found;
+        try {
+            found = m.find();
+        } catch (StackOverflowError e) {
+            found = false;
+            matcher.reset("");
+            out.accept(errors.fail(record, "line too complex for the pattern"));
+            return;
+        }
+        if (!found) {
             matcher.reset("");
             out.accept(errors.fail(record, "no match"));
             return;

@@ -53,9 +53,13 @@ public final class Condition {
         if (equals != null && (v == null || !equals.equals(v.asText()))) return false;
         if (regex != null) {
             if (v == null) return false;
-            boolean found = regex.reset(v.asText()).find();
-            regex.reset("");
-            return found;
+            try {
+                return regex.reset(v.asText()).find();
+            } catch (StackOverflowError e) {
+                return false; // a pattern that recurses too deep on a huge value does not match it
+            } finally {
+                regex.reset("");
+            }
         }
         return true;
     }

@@ -78,6 +78,16 @@ public final class RedactStageFactory implements StageFactory<RedactConfig> {
         }
 
         String apply(String s, String replacement) {
+            try {
+                return replace(s, replacement);
+            } catch (StackOverflowError e) {
+                return replacement; // fail closed: a value the pattern cannot scan is replaced whole
+            } finally {
+                matcher.reset("");
+            }
+        }
+
+        private String replace(String s, String replacement) {
             Matcher m = matcher.reset(s);
             StringBuilder sb = null;
             int last = 0;
@@ -89,7 +99,6 @@ public final class RedactStageFactory implements StageFactory<RedactConfig> {
                 sb.append(s, last, start).append(replacement);
                 last = end;
             }
-            matcher.reset("");
             if (sb == null) return s;
             return sb.append(s, last, s.length()).toString();
         }
