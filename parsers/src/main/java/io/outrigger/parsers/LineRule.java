@@ -65,7 +65,13 @@ interface LineRule {
             }
             if (p.lines == 1 && i == 0 && n > 0 && (line.indexOf("Exception") > 0 || line.indexOf("Error") > 0
                     || line.indexOf("Throwable") > 0 || line.indexOf("Failure") > 0)) {
-                return exception.reset(line).matches();
+                try {
+                    return exception.reset(line).matches();
+                } catch (StackOverflowError e) {
+                    return false;
+                } finally {
+                    exception.reset("");
+                }
             }
             return false;
         }

@@ -23,11 +23,13 @@ class HugeLineTest {
             "redact ; {\"presets\":[\"credit_card\",\"email\",\"bearer_token\"]}",
             "redact ; {\"pattern\":\"(a|b| |.)*x\"}",
             "drop ; {\"regex\":\"^(a|b| |.)*$\"}",
-            "multiline ; {\"continue_pattern\":\"^(a|b| |.)*$\"}"})
+            "multiline ; {\"continue_pattern\":\"^(a|b| |.)*$\"}", "multiline ; {\"preset\":\"java\"}",
+            "multiline ; {\"preset\":\"python\"}", "multiline ; {\"preset\":\"go\"}"})
     void oneMebibyteLine(String type, String config) {
         Stage st = stage(type, config);
         Collector out = new Collector();
-        String[] heads = {"", "<13>1 2026-11-27T05:00:00Z h a 1 - [x y=\"", "10.0.0.1 - - [27/Nov/2026:05:59:01 +0000] \"GET /"};
+        String[] heads = {"", "<13>1 2026-11-27T05:00:00Z h a 1 - [x y=\"", "10.0.0.1 - - [27/Nov/2026:05:59:01 +0000] \"GET /",
+                "a" + ".a".repeat(1 << 18) + "Exception: x"};
         for (String head : heads) st.process(line(head + MIB), out);
         st.flush(out);
         assertEquals(heads.length, out.accepted.size() + out.dropped.size());

@@ -21,7 +21,9 @@ public final class RedactStageFactory implements StageFactory<RedactConfig> {
     static final Map<String, String> PRESETS = Map.of(
             "credit_card", "(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])",
             "bearer_token", "(?i)\\bbearer\\s+(?<secret>[A-Za-z0-9\\-._~+/]+=*)",
-            "email", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+            // the lookbehind starts a match only where a run of address characters starts, so a long run
+            // without '@' is scanned once, not once per position
+            "email", "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
 
     @Override public String type() { return "redact"; }
     @Override public Class<RedactConfig> configType() { return RedactConfig.class; }
