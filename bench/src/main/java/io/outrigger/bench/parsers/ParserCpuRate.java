@@ -1,0 +1,52 @@
+package io.outrigger.bench.parsers;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Lines per CPU-second of this thread for each parser benchmark: a number that a busy shared machine distorts far
+ * less than JMH's wall-clock throughput. Run: {@code java -cp <bench classpath> io.outrigger.bench.parsers.ParserCpuRate}.
+ */
+public final class ParserCpuRate {
+
+    private ParserCpuRate() {}
+
+    public static void main(String[] args) {
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        JsonParseBenchmark json = new JsonParseBenchmark();
+        json.setup();
+        LogfmtParseBenchmark logfmt = new LogfmtParseBenchmark();
+        logfmt.setup();
+        RegexNginxBenchmark nginx = new RegexNginxBenchmark();
+        nginx.setup();
+        CriParseBenchmark cri = new CriParseBenchmark();
+        cri.setup();
+        MultilineJavaBenchmark multiline = new MultilineJavaBenchmark();
+        multiline.setup();
+        for (int round = 0; round < 2; round++) {
+            boolean report = round == 1;
+            measure("json", () -> json.json(bh), report);
+            measure("logfmt", () -> logfmt.logfmt(bh), report);
+            measure("regex nginx_combined", () -> nginx.nginxCombined(bh), report);
+            measure("cri", () -> cri.cri(bh), report);
+            measure("multiline java", () -> multiline.multilineJava(bh), report);
+        }
+        bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
+    }
+
+    private static void measure(String name, Runnable batch, boolean report) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long wallEnd = System.nanoTime() + 4_000_000_000L;
+        long cpuStart = mx.getCurrentThreadCpuTime();
+        long batches = 0;
+        while (System.nanoTime() < wallEnd) {
+            batch.run();
+            batches++;
+        }
+        long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
+        if (report) {
+            System.out.printf("%-22s %,12.0f lines per CPU-second%n", name, batches * BenchStages.LINES * 1e9 / cpu);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.outrigger.parsers;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.Stage;
+import io.outrigger.core.pipeline.StageOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** JSON object lines to fields, with Jackson's streaming parser (no tree). */
+final class JsonStage implements Stage {
+
+    private final JsonFactory factory = JsonFactory.builder().build();
+    private final String source;
+    private final boolean flatten;
+    private final String messageField;
+    private final ParseErrors errors;
+
+    JsonStage(JsonConfig config, ParseErrors errors) {
+        this.source = config.source();
+        this.flatten = config.flatten();
+        this.messageField = config.messageField();
+        this.errors = errors;
+    }
+
+    @Override public void process(LogRecord record, StageOutput out) {
+        String text = ParseErrors.sourceText(record, source);
+        if (text == null) {
+            out.accept(errors.fail(record, "source field \"" + source + "\" missing"));
+            return;
+        }
+        if (text.isBlank()) {
+            out.accept(errors.fail(record, "empty line"));
+            return;
+        }
+        Fields.Builder fields = record.fields().toBuilder();
+        try (JsonParser p = factory.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_OBJECT) {
+                out.accept(errors.fail(record, "not a JSON object"));
+                return;
+            }
+            readObject(p, fields, null);
+            if (p.nextToken() != null) {
+                out.accept(errors.fail(record, "trailing content after JSON object"));
+                return;
+            }
+        } catch (JsonProcessingException e) {
+            out.accept(errors.fail(record, "invalid JSON: " + ParseErrors.clip(e.getOriginalMessage(), 120)));
+            return;
+        } catch (IOException | RuntimeException e) {
+            out.accept(errors.fail(record, "invalid JSON"));
+            return;
+        }
+        out.accept(withFields(record, fields, messageField));
+    }
+
+    /** The record with the parsed fields; {@code messageField}'s text, if present, becomes the message. */
+    static LogRecord withFields(LogRecord record, Fields.Builder fields, String messageField) {
+        LogRecord.Builder b = record.toBuilder();
+        if (messageField != null) {
+            Value m = fields.get(messageField);
+            if (m != null && !(m instanceof Value.Null)) {
+                b.message(m.asText());
+                fields.remove(messageField);
+            }
+        }
+        return b.fields(fields.build()).build();
+    }
+
+    private void readObject(JsonParser p, Fields.Builder into, String prefix) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            String key = prefix == null ? name : prefix + '.' + name;
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT && flatten) {
+                int before = into.size();
+                readObject(p, into, key);
+                if (into.size() == before) into.put(key, new Value.Obj(Fields.EMPTY));
+            } else {
+                into.put(key, readValue(p, v));
+            }
+        }
+        if (t != JsonToken.END_OBJECT) throw new JsonProcessingException("unexpected token " + t, p.currentLocation()) {
+            private static final long serialVersionUID = 1L;
+        };
+    }
+
+    static Value readValue(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> new Value.Str(p.getText());
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? new Value.Float(p.getDoubleValue()) : new Value.Int(p.getLongValue());
+            case VALUE_NUMBER_FLOAT -> new Value.Float(p.getDoubleValue());
+            case VALUE_TRUE -> Value.TRUE;
+            case VALUE_FALSE -> Value.FALSE;
+            case VALUE_NULL -> Value.NULL;
+            case START_OBJECT -> {
+                Fields.Builder nested = Fields.builder();
+                readNested(p, nested);
+                yield new Value.Obj(nested.build());
+            }
+            case START_ARRAY -> {
+                List<Value> values = new ArrayList<>();
+                JsonToken e;
+                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (e == null) throw new IOException("unterminated array");
+                    values.add(readValue(p, e));
+                }
+                yield new Value.Arr(values);
+            }
+            default -> throw new IOException("unexpected token " + t);
+        };
+    }
+
+    private static void readNested(JsonParser p, Fields.Builder into) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            into.put(name, readValue(p, p.nextToken()));
+        }
+        if (t != JsonToken.END_OBJECT) throw new IOException("unterminated object");
+    }
+}

@@ -1,0 +1,60 @@
+package io.outrigger.parsers;
+
+import static io.outrigger.parsers.StageHarness.line;
+import static io.outrigger.parsers.StageHarness.stage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.Flag;
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Stage;
+import io.outrigger.parsers.StageHarness.Collector;
+import org.junit.jupiter.api.Test;
+
+class JsonStageTest {
+
+    @Test
+    void parsesAOneMebibyteLine() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        String big = "z".repeat(1 << 20);
+        st.process(line("{\"msg\":\"" + big + "\",\"n\":1}"), out);
+        assertEquals(big, out.accepted.getFirst().fields().get("msg").asText());
+        assertEquals(new Value.Int(1), out.accepted.getFirst().fields().get("n"));
+    }
+
+    @Test
+    void badLinesAreKeptFlaggedAndCounted() {
+        ComponentContext ctx = StageHarness.context();
+        Stage st = stage("json", null, ctx);
+        Collector out = new Collector();
+        st.process(line("{\"a\":"), out);
+        st.process(line("[]"), out);
+        st.process(line("{\"ok\":true}"), out);
+        st.process(line("[".repeat(5000)), out);
+        st.process(line("{\"a\":".repeat(5000) + "1" + "}".repeat(5000)), out);
+        assertEquals(5, out.accepted.size(), "nothing dropped");
+        assertTrue(out.accepted.get(4).has(Flag.PARSE_ERROR), "nesting beyond Jackson's limit is a parse error");
+        assertEquals("{\"a\":", out.accepted.get(0).message());
+        assertTrue(out.accepted.get(0).has(Flag.PARSE_ERROR));
+        assertEquals(4.0, StageHarness.counter(ctx, ParseErrors.METRIC, "test", "json"));
+    }
+
+    @Test
+    void readsANamedSourceFieldAndKeepsExistingFields() {
+        Stage st = stage("json", "{\"source\":\"log\"}");
+        Collector out = new Collector();
+        LogRecord r = line("raw").toBuilder().fields(Fields.builder().put("log", "{\"level\":\"warn\"}")
+                .put("stream", "stdout").build()).build();
+        st.process(r, out);
+        Fields f = out.accepted.getFirst().fields();
+        assertEquals("warn", f.get("level").asText());
+        assertEquals("stdout", f.get("stream").asText());
+        assertEquals("raw", out.accepted.getFirst().message());
+        st.process(line("no field"), out);
+        assertEquals("source field \"log\" missing", out.accepted.get(1).fields().get("parse_error").asText());
+    }
+}
