@@ -174,8 +174,20 @@ class KafkaAgentEndToEndTest {
                 if (!got.seen.get(s)) fail("seq " + s + " of " + total + " was lost; agent log:\n" + agent.logText());
             }
             assertEquals(0, got.foreign);
+            // With concurrency 1 and the broker up, the topic is what the first run delivered, [0, a), then what the
+            // restarted run delivered from its checkpoint, [r, total), r <= a: the duplicates are [r, a).
+            List<Long> seqs = got.seqs();
+            int drop = 1;
+            while (drop < seqs.size() && seqs.get(drop) == seqs.get(drop - 1) + 1) drop++;
+            long resumedAt = drop < seqs.size() ? seqs.get(drop) : total;
+            for (int i = drop + 1; i < seqs.size(); i++) {
+                if (seqs.get(i) != seqs.get(i - 1) + 1) fail("topic position " + i + ": seq " + seqs.get(i) + " after " + seqs.get(i - 1));
+            }
+            assertEquals(0L, seqs.getFirst());
+            assertTrue(resumedAt > 0, "the restarted agent resumed from its checkpoint, not from the head of the file");
             assertEquals(0, agent.terminate(30), "graceful stop exits 0; log:\n" + agent.logText());
-            System.out.println("kafka e2e: SIGKILL after " + deliveredAtKill + " delivered; " + (got.seqs().size() - total)
+            System.out.println("kafka e2e: SIGKILL after >= " + deliveredAtKill + " delivered (first run delivered seq 0.."
+                    + seqs.get(drop - 1) + ", restart resumed at seq " + resumedAt + "); " + (seqs.size() - total)
                     + " duplicates of " + total + " lines");
         } finally {
             agent.close();
@@ -215,11 +227,12 @@ class KafkaAgentEndToEndTest {
                 maxRss = Math.max(maxRss, agent.rssBytes());
             }
             assertTrue(maxRss < 320L << 20, "RSS " + (maxRss >> 20) + " MiB while the broker was down; budget 16 MiB, heap cap 128 MiB");
-            // backpressure, not buffering: the budget is used up and the reader stopped short of the end
+            // backpressure, not buffering: the budget is used up, the reader waits, and it stopped short of the end
             Map<String, Double> m = metrics(port);
             double used = m.getOrDefault("outrigger_buffer_bytes_used", -1.0);
             double linesRead = m.getOrDefault("outrigger_input_lines_read_total", -1.0);
             assertTrue(used > 8 << 20 && used <= 16 << 20, "buffer bytes used " + used + ": filled, within the 16 MiB budget: " + m);
+            assertTrue(m.getOrDefault("outrigger_buffer_blocked_seconds_total", 0.0) >= 1.0, "the reader is shown blocked: " + m);
             assertTrue(linesRead > 0 && linesRead < total, "reading stopped before the end of the backlog (" + linesRead + " of " + total + ")");
             long tRestart = System.nanoTime();
             kafka.restart();
