@@ -20,6 +20,8 @@ public final class MemoryBudget {
     private final Condition freed = lock.newCondition();
     private long used;
     private long blockedNanos;
+    /** Sum of the {@code nanoTime} at which each current waiter started, so ongoing waits count too. */
+    private long waitStarts;
     private int waiting;
 
     public MemoryBudget(long maxBytes) {
@@ -44,6 +46,7 @@ public final class MemoryBudget {
             }
             long start = System.nanoTime();
             waiting++;
+            waitStarts += start;
             try {
                 while (!fits(bytes)) {
                     if (remaining <= 0) return false;
@@ -51,6 +54,7 @@ public final class MemoryBudget {
                 }
             } finally {
                 waiting--;
+                waitStarts -= start;
                 blockedNanos += System.nanoTime() - start;
             }
             used += bytes;
@@ -85,11 +89,11 @@ public final class MemoryBudget {
         }
     }
 
-    /** Total time acquirers spent waiting for room, in nanoseconds. */
+    /** Total time acquirers spent waiting for room, in nanoseconds, including waits still going on. */
     public long blockedNanos() {
         lock.lock();
         try {
-            return blockedNanos;
+            return blockedNanos + (waiting * System.nanoTime() - waitStarts);
         } finally {
             lock.unlock();
         }

@@ -34,6 +34,30 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void anOngoingWaitCountsAsBlockedTimeBeforeItEnds() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100);
+        budget.acquire(100);
+        CountDownLatch acquired = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                budget.acquire(1);
+                acquired.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (budget.blockedNanos() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        long during = budget.blockedNanos();
+        assertTrue(during > 0, "a reader stuck on a full budget shows as blocked while it is stuck");
+        assertEquals(1, acquired.getCount(), "still waiting");
+        budget.release(100);
+        assertTrue(acquired.await(5, TimeUnit.SECONDS));
+        t.join();
+        assertTrue(budget.blockedNanos() >= during, "the counter never goes back");
+    }
+
+    @Test
     void oversizedRequestPassesOnlyWhenTheBudgetIsEmpty() throws Exception {
         MemoryBudget budget = new MemoryBudget(100);
         budget.acquire(10);
