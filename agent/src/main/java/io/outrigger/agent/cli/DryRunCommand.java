@@ -59,13 +59,23 @@ final class DryRunCommand implements Callable<Integer> {
         String source = input.equals("-") ? "stdin" : input;
         boolean pretty = format.equals("pretty");
         SampleRunner.Inspector inspector = !inspect ? null : new SampleRunner.Inspector() {
+            private long lastOffset = -1;
+
+            private void header(int index, LogRecord before) {
+                if (index == 0 && before != null && before.origin().offset() != lastOffset) {
+                    lastOffset = before.origin().offset();
+                    out.println("line at offset " + lastOffset + ": " + RecordText.oneLine(before.message()));
+                }
+            }
+
             @Override public void changed(int index, String name, LogRecord before, LogRecord after) {
-                String from = before == null ? "" : "line at offset " + before.origin().offset() + ": ";
-                out.println("  [" + index + "] " + name + ": " + from + String.join(", ", RecordText.diff(before, after)));
+                header(index, before);
+                out.println("  [" + index + "] " + name + ": " + String.join(", ", RecordText.diff(before, after)));
             }
 
             @Override public void dropped(int index, String name, LogRecord record, String reason) {
-                out.println("  [" + index + "] " + name + ": dropped (" + reason + "): " + RecordText.oneLine(record.message()));
+                header(index, record);
+                out.println("  [" + index + "] " + name + ": dropped (" + reason + ")");
             }
         };
         if (inspect) out.println("stages of pipeline " + pipeline.name() + ":");

@@ -63,10 +63,7 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("HUP"), sig -> Thread.ofPlatform().name("outrigger-reload").start(() -> reload(supervisor, signals)));
         supervisor.start();
         AgentHttpServer http = new AgentHttpServer(supervisor.registry(), () -> supervisor.agent().isAlive(), supervisor::readiness);
-        if (loaded.agent().httpEnabled()) {
-            http.start(loaded.agent().httpListen());
-            LOG.log(System.Logger.Level.INFO, "serving /metrics /healthz /readyz on port " + http.port());
-        }
+        if (loaded.agent().httpEnabled()) http.start(loaded.agent().httpListen());
         if (loaded.agent().exitWhenFileExists() != null) {
             Thread.ofPlatform().daemon(true).name("outrigger-exit-when").start(() -> {
                 try {

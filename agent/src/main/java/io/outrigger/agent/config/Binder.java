@@ -64,7 +64,11 @@ final class Binder {
     <C> C bind(String path, JsonNode node, Class<C> type, Set<String> extraKeys) {
         JsonNode tree = node == null || node.isNull() ? mapper.createObjectNode() : node.deepCopy();
         int before = problems.size();
-        if (type.isRecord()) {
+        RecordComponent delegate = delegate(type);
+        if (delegate != null) {
+            // the whole block is the record's one value (e.g. a map of label -> template)
+            if (!check(path, tree, delegate.getGenericType())) return null;
+        } else if (type.isRecord()) {
             if (!tree.isObject()) {
                 problems.addBroken(path, "expected a map of options (key: value), got " + describe(tree));
                 return null;
@@ -85,6 +89,18 @@ final class Binder {
             else problems.markBroken(path);
             return null;
         }
+    }
+
+    /** The single component of a record whose constructor is a {@code @JsonCreator(mode = DELEGATING)}, else null. */
+    static RecordComponent delegate(Class<?> type) {
+        if (!type.isRecord() || type.getRecordComponents().length != 1) return null;
+        for (var c : type.getDeclaredConstructors()) {
+            com.fasterxml.jackson.annotation.JsonCreator jc = c.getAnnotation(com.fasterxml.jackson.annotation.JsonCreator.class);
+            if (jc != null && jc.mode() == com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING && c.getParameterCount() == 1) {
+                return type.getRecordComponents()[0];
+            }
+        }
+        return null;
     }
 
     /** Reports unknown keys and unbindable values in {@code obj}, removing them so the rest can be bound. */

@@ -1,5 +1,10 @@
 package io.outrigger.agent.config;
 
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Stage;
+import io.outrigger.parsers.process.Condition;
+import io.outrigger.parsers.process.ConditionConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.agent.config.YamlTree.Entry;
@@ -46,6 +51,16 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = ordered("agent", "inputs", "pipelines", "outputs", "tests");
     private static final Set<String> PIPELINE_KEYS = ordered("from", "stages", "to");
     private static final Set<String> MATCH_KEYS = ordered("when", "stages");
+
+    /** Binds and checks a {@code match} condition with the same rules as any stage config. */
+    private static final StageFactory<ConditionConfig> CONDITION = new StageFactory<>() {
+        @Override public String type() { return "when"; }
+        @Override public Class<ConditionConfig> configType() { return ConditionConfig.class; }
+        @Override public List<ConfigProblem> validate(ConditionConfig config) { return Condition.validate(config); }
+        @Override public Stage create(ConditionConfig config, ComponentContext context) {
+            throw new UnsupportedOperationException("a condition is not a stage");
+        }
+    };
     private static final Set<String> TEST_KEYS = ordered("name", "pipeline", "input", "expect");
     private static final Set<String> TYPE_KEY = Set.of("type");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -394,7 +409,9 @@ public final class ConfigLoader {
             if (nested == null || isNull(nested)) problems.add(matchPath + ".stages", "required: the stages for matching records");
             List<StageSpec> stages = stages(matchPath + ".stages", nested);
             if (!(when instanceof MapNode)) return null;
-            return new StageSpec.Match(path, YamlTree.toJson(when), stages);
+            JsonNode whenJson = YamlTree.toJson(when);
+            bindAndValidate(matchPath + ".when", whenJson, CONDITION);
+            return new StageSpec.Match(path, whenJson, stages);
         }
 
         // ---- tests ----

@@ -1,12 +1,20 @@
 package io.outrigger.agent.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.outrigger.agent.config.StageSpec;
+import io.outrigger.core.config.ConfigModule;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
+import io.outrigger.parsers.process.Condition;
+import io.outrigger.parsers.process.ConditionConfig;
+import io.outrigger.parsers.process.MatchStage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds a pipeline's stage instances from their specs (one set per input, so each chain has its own state). */
+/**
+ * Builds a pipeline's stage instances from their specs: one set per input (and, for {@code match}, per chain), so
+ * each chain has its own state.
+ */
 public final class Stages {
 
     private Stages() {}
@@ -16,9 +24,18 @@ public final class Stages {
         for (StageSpec spec : specs) {
             switch (spec) {
                 case StageSpec.Plugin p -> out.add(p.create(ctx));
-                case StageSpec.Match m -> throw new UnsupportedOperationException("match not wired yet");
+                case StageSpec.Match m -> out.add(new MatchStage(Condition.of(condition(m)), create(m.stages(), ctx)));
             }
         }
         return out;
+    }
+
+    private static ConditionConfig condition(StageSpec.Match m) {
+        try {
+            return ConfigModule.newMapper().treeToValue(m.when(), ConditionConfig.class);
+        } catch (JsonProcessingException e) {
+            // the loader bound and checked this condition already
+            throw new IllegalStateException(m.path() + ".match.when: " + e.getOriginalMessage(), e);
+        }
     }
 }
