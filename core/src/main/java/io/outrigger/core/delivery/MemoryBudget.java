@@ -21,6 +21,7 @@ public final class MemoryBudget {
     private long used;
     private long blockedNanos;
     private int waiting;
+    private long waitStarts; // sum of the System.nanoTime() at which the current waits began
 
     public MemoryBudget(long maxBytes) {
         if (maxBytes <= 0) throw new IllegalArgumentException("budget must be positive: " + maxBytes);
@@ -44,6 +45,7 @@ public final class MemoryBudget {
             }
             long start = System.nanoTime();
             waiting++;
+            waitStarts += start;
             try {
                 while (!fits(bytes)) {
                     if (remaining <= 0) return false;
@@ -51,6 +53,7 @@ public final class MemoryBudget {
                 }
             } finally {
                 waiting--;
+                waitStarts -= start;
                 blockedNanos += System.nanoTime() - start;
             }
             used += bytes;
@@ -85,11 +88,11 @@ public final class MemoryBudget {
         }
     }
 
-    /** Total time acquirers spent waiting for room, in nanoseconds. */
+    /** Total time acquirers spent waiting for room, in nanoseconds, the waits still going on included. */
     public long blockedNanos() {
         lock.lock();
         try {
-            return blockedNanos;
+            return blockedNanos + waiting * System.nanoTime() - waitStarts;
         } finally {
             lock.unlock();
         }

@@ -34,6 +34,35 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void blockedTimeGrowsWhileAWaitIsStillGoingOn() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1000);
+        budget.acquire(1000);
+        CountDownLatch acquired = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                budget.acquire(1);
+                acquired.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // a metric scraped during a long outage must show the reader blocked, not only once the wait ends
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (budget.blockedNanos() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        long first = budget.blockedNanos();
+        assertTrue(first > 0, "no blocked time counted while the acquirer waits");
+        while (budget.blockedNanos() == first && System.nanoTime() < deadline) Thread.sleep(5);
+        assertTrue(budget.blockedNanos() > first, "blocked time does not grow during the wait");
+        assertEquals(1, acquired.getCount(), "still waiting");
+        budget.release(1000);
+        assertTrue(acquired.await(5, TimeUnit.SECONDS));
+        t.join();
+        long after = budget.blockedNanos();
+        Thread.sleep(20);
+        assertEquals(after, budget.blockedNanos(), "no wait going on: the total stays put");
+    }
+
+    @Test
     void oversizedRequestPassesOnlyWhenTheBudgetIsEmpty() throws Exception {
         MemoryBudget budget = new MemoryBudget(100);
         budget.acquire(10);
