@@ -46,8 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * document has the same fields, so the rejection must come from the mapping of {@code message} itself. A
  * {@code keyword} longer than Lucene's 32766-byte term limit is refused with 400
  * {@code document_parsing_exception} (caused by "immense term"), for that document only: one line of 40,000
- * characters, as a stack trace dumped on one line would be. (A 500, as an ingest-pipeline failure can give, would
- * be retried instead, and {@code ignore_above} does not reject.)
+ * characters, as a stack trace dumped on one line would be. ({@code ignore_above} would skip indexing the value,
+ * not reject the document; with the default dynamic mapping {@code message} is {@code text} plus a {@code keyword}
+ * with {@code ignore_above: 256}, so the same line would be accepted.) Order (scenario 1) is checked with
+ * {@code concurrency: 1}, where the sender keeps batches in order; with more, batches may complete out of order.
  *
  * <p>The server stop/restart scenario runs last, so a failure there cannot break the others.
  */
