@@ -181,18 +181,16 @@ class ConfigLoaderTest {
                     stages:
                       - match:
                           when:
-                            plain: ${N}
-                            quoted: "${N}"
-                            flag: ${B}
-                            mixed: x${N}
-                            block: |
-                              ${N}
+                            field: ${N}
+                            equals: "${N}"
+                            missing: ${B}
+                            regex: x${N}
                           stages: []
                     to: [out]
                 outputs: {out: {type: stdout}}
                 """, Path.of("t.yaml"));
         StageSpec.Match m = (StageSpec.Match) typed.pipelines().get("app").stages().get(0);
-        assertEquals("{\"plain\":42,\"quoted\":\"42\",\"flag\":true,\"mixed\":\"x42\",\"block\":\"42\\n\"}", m.when().toString());
+        assertEquals("{\"field\":42,\"equals\":\"42\",\"missing\":true,\"regex\":\"x42\"}", m.when().toString());
     }
 
     @Test
