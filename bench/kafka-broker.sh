@@ -37,7 +37,8 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
 cp="$(cat "$cp_file")"
-"$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$(cat /proc/sys/kernel/random/uuid | tr -d - | head -c 22)" -c "$dir/server.properties" > "$dir/format.log" 2>&1
+cluster="$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+"$JAVA" -cp "$cp" kafka.tools.StorageTool format -t "$cluster" -c "$dir/server.properties" > "$dir/format.log" 2>&1
 nohup "$JAVA" -Xmx512m -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
 echo $! > "$dir/pid"
 for _ in $(seq 1 120); do
