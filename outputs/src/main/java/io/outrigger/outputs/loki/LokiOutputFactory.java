@@ -4,6 +4,7 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.outputs.common.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -66,7 +67,7 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         tls.forEach(x -> p.add(x.under("tls")));
         if (tls.isEmpty()) {
             try {
-                TlsSupport.build(c.tls());
+                PemTls.build(c.tls());
             } catch (IOException | GeneralSecurityException e) {
                 p.add(new ConfigProblem("tls", "cannot be loaded: " + e.getMessage()));
             }
@@ -77,9 +78,9 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
     }
 
     @Override public Output create(LokiOutputConfig config, ComponentContext context) {
-        TlsSupport.Tls tls;
+        PemTls.Material tls;
         try {
-            tls = TlsSupport.build(config.tls());
+            tls = PemTls.build(config.tls());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("outputs." + context.name() + ".tls cannot be loaded: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.outputs.common.PemTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -62,7 +63,7 @@ public final class PromRemoteWriteOutputFactory implements OutputFactory<PromRem
         tls.forEach(x -> p.add(x.under("tls")));
         if (tls.isEmpty()) {
             try {
-                TlsSupport.build(c.tls());
+                PemTls.build(c.tls());
             } catch (IOException | GeneralSecurityException e) {
                 p.add(new ConfigProblem("tls", "cannot load TLS material: " + e.getMessage()));
             }
@@ -79,9 +80,9 @@ public final class PromRemoteWriteOutputFactory implements OutputFactory<PromRem
                 .writeTimeout(config.timeout())
                 .retryOnConnectionFailure(false);
         try {
-            TlsSupport.Tls tls = TlsSupport.build(config.tls());
+            PemTls.Material tls = PemTls.build(config.tls());
             if (tls != null) {
-                b.sslSocketFactory(tls.context().getSocketFactory(), tls.trustManager());
+                b.sslSocketFactory(tls.socketFactory(), tls.trustManager());
                 if (tls.skipHostnameVerification()) b.hostnameVerifier((host, session) -> true);
             }
         } catch (IOException e) {
