@@ -63,6 +63,18 @@ public final class PemTls {
     }
 
     /**
+     * As {@link #build(TlsConfig)} when an output is created (its config already validated): a failure, such as
+     * a file changed since, becomes an {@link IllegalArgumentException} naming {@code outputs.<output>.tls}.
+     */
+    public static Material load(TlsConfig cfg, String output) {
+        try {
+            return build(cfg);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("outputs." + output + ".tls cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * As {@link #build(TlsConfig)}, trusting a server whose chain holds a certificate with the given SHA-256
      * fingerprint (any form {@link #normalizeFingerprint} accepts) instead of a CA file when it is not null.
      */
