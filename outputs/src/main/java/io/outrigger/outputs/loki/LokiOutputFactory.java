@@ -27,7 +27,7 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         oneOf(p, "out_of_order", c.outOfOrder(), LokiOutputConfig.OUT_OF_ORDER_MODES);
         if (c.lineFormat().equals("template")) {
             if (c.template() == null || c.template().isEmpty()) {
-                p.add(new ConfigProblem("template", "is required with line_format: template, e.g. \"{level} {message}\""));
+                p.add(new ConfigProblem("template", "is required with line_format: template, e.g. \"{{level}} {{message}}\""));
             } else {
                 for (String m : LineRenderer.checkTemplate(c.template())) p.add(new ConfigProblem("template", m));
             }
