@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
 /**
@@ -40,7 +37,7 @@ final class BulkResponseClassifier {
      */
     SendResult classifyStatus(int status, String retryAfter, byte[] body) {
         String detail = "HTTP " + status + ": " + errorSummary(body);
-        Duration wait = retryAfter(retryAfter);
+        Duration wait = HttpResponses.retryAfter(retryAfter, clock);
         if (status == 429) return new SendResult.Retryable("http_429", detail, wait);
         if (status >= 500) return new SendResult.Retryable("server_error", detail, wait);
         return switch (status) {
@@ -149,7 +146,7 @@ final class BulkResponseClassifier {
     }
 
     SendResult classifyItem(int status, String error) {
-        if (status >= 200 && status < 300) return SendResult.DELIVERED;
+        if (HttpResponses.isSuccess(status)) return SendResult.DELIVERED;
         String detail = truncate((error == null ? "no error given" : error));
         if (status == 409) {
             return deterministic ? SendResult.DELIVERED : new SendResult.Rejected("conflict", detail);
@@ -207,26 +204,7 @@ final class BulkResponseClassifier {
         return truncate(new String(body, 0, Math.min(body.length, MAX_DETAIL), StandardCharsets.UTF_8).strip());
     }
 
-    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-    Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) return null;
-        String v = value.strip();
-        try {
-            long seconds = Long.parseLong(v);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            // not seconds: try a date
-        }
-        try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(clock.instant(), at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
     private static String truncate(String s) {
-        return s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL) + "...";
+        return HttpResponses.truncate(s, MAX_DETAIL);
     }
 }

@@ -6,6 +6,7 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.outputs.common.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -122,7 +123,7 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
 
     private static void validateTls(ElasticsearchOutputConfig.Tls t, List<ConfigProblem> p) {
         t.core().validate().forEach(x -> p.add(x.under("tls")));
-        if (t.caFingerprint() != null && TlsContexts.normalizeFingerprint(t.caFingerprint()) == null) {
+        if (t.caFingerprint() != null && PemTls.normalizeFingerprint(t.caFingerprint()) == null) {
             p.add(new ConfigProblem("tls.ca_fingerprint", "expected a SHA-256 fingerprint: 64 hex digits, colons allowed"));
         }
         if (t.caFingerprint() != null && t.caFile() != null) {
@@ -133,14 +134,19 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         }
         if (t.caFile() != null && t.core().validate().stream().noneMatch(x -> x.path().equals("ca_file"))) {
             try {
-                TlsContexts.readCertificates(t.caFile());
+                PemTls.readCertificates("ca_file", t.caFile());
             } catch (IOException | GeneralSecurityException e) {
                 p.add(new ConfigProblem("tls.ca_file", "cannot read a PEM certificate from " + t.caFile() + ": " + e.getMessage()));
             }
         }
         if (t.keyFile() != null && t.core().validate().stream().noneMatch(x -> x.path().equals("key_file"))) {
-            String problem = TlsContexts.keyFileProblem(t.keyFile());
-            if (problem != null) p.add(new ConfigProblem("tls.key_file", problem));
+            try {
+                PemTls.readPrivateKey(t.keyFile());
+            } catch (IOException e) {
+                // TlsConfig reports unreadable files
+            } catch (GeneralSecurityException e) {
+                p.add(new ConfigProblem("tls.key_file", e.getMessage()));
+            }
         }
     }
 
@@ -174,7 +180,8 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         b.setConnectionConfigCallback(cc -> cc.setConnectTimeout(connect).setSocketTimeout(t));
         SSLContext ssl;
         try {
-            ssl = TlsContexts.build(c.tls());
+            PemTls.Material tls = PemTls.build(c.tls().core(), c.tls().caFingerprint());
+            ssl = tls == null ? null : tls.context();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("tls: " + e.getMessage(), e);
         }

@@ -9,9 +9,11 @@ import java.util.List;
 
 /**
  * Turns a record into a Loki log line: {@code message} (the record's message), {@code json} (an object with the
- * message and the record's fields) or {@code template}, where {@code {name}} is replaced by the field at that
- * (dotted) path, {@code {message}} by the message, {@code {timestamp}} by the RFC 3339 time, a missing field by
- * nothing; {@code {{} and {@code }}} write literal braces. Templates are parsed once, at creation.
+ * message and the record's fields) or {@code template}, with the {@code {{name}}} syntax of every other template in
+ * Outrigger: {@code {{name}}} is replaced by the field at that (dotted) path, e.g. {@code {{http.status}}},
+ * {@code {{message}}} by the message (unless a field has that name), {@code {{timestamp}}} by the RFC 3339 time, a
+ * missing field by nothing; spaces inside the braces are ignored, single braces are literal text. Templates are
+ * parsed once, at creation.
  */
 abstract sealed class LineRenderer {
 
@@ -63,33 +65,24 @@ abstract sealed class LineRenderer {
         Template(String template) {
             if (template == null || template.isEmpty()) throw new IllegalArgumentException("template is empty");
             List<String> out = new ArrayList<>();
-            StringBuilder lit = new StringBuilder();
             int i = 0;
-            while (i < template.length()) {
-                char c = template.charAt(i);
-                if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
-                    lit.append('{');
-                    i += 2;
-                } else if (c == '}' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
-                    lit.append('}');
-                    i += 2;
-                } else if (c == '{') {
-                    int end = template.indexOf('}', i);
-                    if (end < 0) throw new IllegalArgumentException("unclosed '{' at position " + i + " (write {{ for a literal brace)");
-                    String name = template.substring(i + 1, end).trim();
-                    if (name.isEmpty()) throw new IllegalArgumentException("empty field name '{}' at position " + i);
-                    out.add(lit.toString());
-                    lit.setLength(0);
-                    out.add(name);
-                    i = end + 1;
-                } else if (c == '}') {
-                    throw new IllegalArgumentException("unmatched '}' at position " + i + " (write }} for a literal brace)");
-                } else {
-                    lit.append(c);
-                    i++;
+            while (true) {
+                int open = template.indexOf("{{", i);
+                if (open < 0) {
+                    out.add(template.substring(i));
+                    break;
                 }
+                int close = template.indexOf("}}", open + 2);
+                int nested = template.indexOf("{{", open + 2);
+                if (close < 0 || (nested >= 0 && nested < close)) {
+                    throw new IllegalArgumentException("unclosed '{{' at position " + open + " (a field is written {{name}})");
+                }
+                String name = template.substring(open + 2, close).strip();
+                if (name.isEmpty()) throw new IllegalArgumentException("empty field name '{{}}' at position " + open);
+                out.add(template.substring(i, open));
+                out.add(name);
+                i = close + 2;
             }
-            out.add(lit.toString());
             parts = out.toArray(String[]::new);
         }
 

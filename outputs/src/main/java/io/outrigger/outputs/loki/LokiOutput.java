@@ -7,6 +7,7 @@ import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.PemTls;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
@@ -119,7 +120,7 @@ final class LokiOutput implements Output {
     }
 
     /** The OkHttp client for one output: a connection pool and dispatcher sized to its concurrency. */
-    static OkHttpClient newClient(LokiOutputConfig cfg, TlsSupport.Tls tls) {
+    static OkHttpClient newClient(LokiOutputConfig cfg, PemTls.Material tls) {
         int c = cfg.concurrency();
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(Math.max(2, c * 2));
@@ -135,7 +136,7 @@ final class LokiOutput implements Output {
                 .followRedirects(false);
         if (tls != null) {
             b.sslSocketFactory(tls.socketFactory(), tls.trustManager());
-            if (tls.skipHostnameCheck()) b.hostnameVerifier((host, session) -> true);
+            if (tls.skipHostnameVerification()) b.hostnameVerifier((host, session) -> true);
         }
         return b.build();
     }

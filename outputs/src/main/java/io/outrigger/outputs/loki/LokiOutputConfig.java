@@ -23,7 +23,7 @@ import java.util.TreeMap;
  *     url: http://loki:3100            # the push path /loki/api/v1/push is appended
  *     encoding: protobuf               # protobuf (snappy) | json
  *     line_format: message             # message | json | template
- *     template: "{level} {message}"    # with line_format: template; {name} is a field, {message}, {timestamp}
+ *     template: "{{level}} {{message}}"  # with line_format: template; {{name}} is a field (dotted: {{http.status}}), {{message}}, {{timestamp}}
  *     structured_metadata: [trace_id]  # fields sent as structured metadata
  *     labels: {cluster: prod}          # static labels added to every stream
  *     tenant_id: team-a                # X-Scope-OrgID

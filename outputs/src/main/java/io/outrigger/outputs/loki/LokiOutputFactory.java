@@ -4,11 +4,9 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
-import java.io.IOException;
+import io.outrigger.outputs.common.HttpChecks;
+import io.outrigger.outputs.common.PemTls;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +20,14 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
 
     @Override public List<ConfigProblem> validate(LokiOutputConfig c) {
         List<ConfigProblem> p = new ArrayList<>(c.validateShared());
-        checkUrl(p, c.url());
+        URI url = HttpChecks.url(p, c.url(), "http://loki:3100");
+        if (url != null) checkLokiUrl(p, url);
         oneOf(p, "encoding", c.encoding(), LokiOutputConfig.ENCODINGS);
         oneOf(p, "line_format", c.lineFormat(), LokiOutputConfig.LINE_FORMATS);
         oneOf(p, "out_of_order", c.outOfOrder(), LokiOutputConfig.OUT_OF_ORDER_MODES);
         if (c.lineFormat().equals("template")) {
             if (c.template() == null || c.template().isEmpty()) {
-                p.add(new ConfigProblem("template", "is required with line_format: template, e.g. \"{level} {message}\""));
+                p.add(new ConfigProblem("template", "is required with line_format: template, e.g. \"{{level}} {{message}}\""));
             } else {
                 for (String m : LineRenderer.checkTemplate(c.template())) p.add(new ConfigProblem("template", m));
             }
@@ -47,43 +46,17 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         }
         if (c.tenantId() != null) checkTenant(p, c.tenantId());
         if (c.tenantIdField() != null && c.tenantIdField().isBlank()) p.add(new ConfigProblem("tenant_id_field", "must be a field name"));
-        if (c.basicAuth() != null) {
-            if (c.basicAuth().username().isEmpty()) p.add(new ConfigProblem("basic_auth.username", "is required with basic_auth"));
-            if (c.bearerToken() != null || c.bearerTokenFile() != null) {
-                p.add(new ConfigProblem("basic_auth", "basic_auth and " + (c.bearerToken() != null ? "bearer_token" : "bearer_token_file")
-                        + " are both set: choose one"));
-            }
-        }
-        if (c.bearerToken() != null && c.bearerTokenFile() != null) {
-            p.add(new ConfigProblem("bearer_token_file", "bearer_token and bearer_token_file are both set: choose one"));
-        }
-        if (c.bearerToken() != null && c.bearerToken().isEmpty()) p.add(new ConfigProblem("bearer_token", "is empty"));
-        if (c.bearerTokenFile() != null) {
-            if (!Files.isRegularFile(c.bearerTokenFile())) p.add(new ConfigProblem("bearer_token_file", "no such file: " + c.bearerTokenFile()));
-            else if (!Files.isReadable(c.bearerTokenFile())) p.add(new ConfigProblem("bearer_token_file", "file is not readable: " + c.bearerTokenFile()));
-        }
-        List<ConfigProblem> tls = c.tls().validate();
-        tls.forEach(x -> p.add(x.under("tls")));
-        if (tls.isEmpty()) {
-            try {
-                TlsSupport.build(c.tls());
-            } catch (IOException | GeneralSecurityException e) {
-                p.add(new ConfigProblem("tls", "cannot be loaded: " + e.getMessage()));
-            }
-        }
-        if (c.timeout().isNegative() || c.timeout().isZero()) p.add(new ConfigProblem("timeout", "must be positive"));
+        LokiOutputConfig.BasicAuth basic = c.basicAuth();
+        HttpChecks.auth(p, basic != null, basic == null ? null : basic.username(), basic == null ? null : basic.password(),
+                c.bearerToken(), c.bearerTokenFile());
+        HttpChecks.tls(p, c.tls());
+        HttpChecks.timeout(p, c.timeout());
         if (c.maxLineBytes().bytes() < 1) p.add(new ConfigProblem("max_line_bytes", "must be at least 1B"));
         return p;
     }
 
     @Override public Output create(LokiOutputConfig config, ComponentContext context) {
-        TlsSupport.Tls tls;
-        try {
-            tls = TlsSupport.build(config.tls());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("outputs." + context.name() + ".tls cannot be loaded: " + e.getMessage(), e);
-        }
-        return new LokiOutput(config, context, LokiOutput.newClient(config, tls));
+        return new LokiOutput(config, context, LokiOutput.newClient(config, PemTls.load(config.tls(), context.name())));
     }
 
     static boolean isValidLabelName(String n) {
@@ -96,23 +69,12 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         return true;
     }
 
-    private static void checkUrl(List<ConfigProblem> p, String url) {
-        if (url == null || url.isBlank()) {
-            p.add(new ConfigProblem("url", "is required, e.g. http://loki:3100"));
-            return;
-        }
-        try {
-            URI u = new URI(url);
-            String scheme = u.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || u.getHost() == null) {
-                p.add(new ConfigProblem("url", "invalid URI \"" + url + "\" (expected http:// or https:// and a host)"));
-            } else if (u.getRawQuery() != null || u.getRawFragment() != null) {
-                p.add(new ConfigProblem("url", "\"" + url + "\" must not have a query or fragment (/loki/api/v1/push is appended to it)"));
-            } else if (u.getUserInfo() != null) {
-                p.add(new ConfigProblem("url", "put credentials in basic_auth, not in the URL"));
-            }
-        } catch (URISyntaxException e) {
-            p.add(new ConfigProblem("url", "invalid URI \"" + url + "\" (expected http:// or https:// and a host)"));
+    /** What Loki needs beyond a valid http(s) URL: a base to append the push path to, no credentials in it. */
+    private static void checkLokiUrl(List<ConfigProblem> p, URI u) {
+        if (u.getRawQuery() != null || u.getRawFragment() != null) {
+            p.add(new ConfigProblem("url", "\"" + u + "\" must not have a query or fragment (/loki/api/v1/push is appended to it)"));
+        } else if (u.getUserInfo() != null) {
+            p.add(new ConfigProblem("url", "put credentials in basic_auth, not in the URL"));
         }
     }
 

@@ -1,15 +1,9 @@
 package io.outrigger.outputs.loki;
 
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Classifies Loki's answer to one push. Loki (2.9) answers:
@@ -38,14 +32,14 @@ final class LokiResponseClassifier {
     LokiResponseClassifier(InstantSource clock) { this.clock = clock; }
 
     SendResult classify(int status, String body, String retryAfter) {
-        String detail = detail(status, body);
-        if (status >= 200 && status < 300) return SendResult.DELIVERED;
+        if (HttpResponses.isSuccess(status)) return SendResult.DELIVERED;
+        String detail = HttpResponses.detail(status, body, MAX_DETAIL_CHARS);
         return switch (status) {
             case 400 -> new SendResult.Rejected("bad_request", detail);
             case 401, 403 -> new SendResult.Retryable("auth", detail);
             case 404 -> new SendResult.Retryable("not_found", detail);
             case 413 -> new SendResult.Rejected("too_large", detail);
-            case 429 -> new SendResult.Retryable("http_429", detail, parseRetryAfter(retryAfter));
+            case 429 -> new SendResult.Retryable("http_429", detail, HttpResponses.retryAfter(retryAfter, clock));
             case 408 -> new SendResult.Retryable("server_error", detail);
             default -> status >= 500
                     ? new SendResult.Retryable("server_error", detail)
@@ -54,7 +48,7 @@ final class LokiResponseClassifier {
     }
 
     static SendResult classifyFailure(IOException e) {
-        String what = e instanceof SocketTimeoutException || e instanceof InterruptedIOException ? "timeout" : "connection failed";
+        String what = HttpResponses.isTimeout(e) ? "timeout" : "connection failed";
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new SendResult.Retryable("connection", what + ": " + msg);
     }
@@ -64,30 +58,5 @@ final class LokiResponseClassifier {
     /** Answers that mean the output is misconfigured (or the server is): retried, but the output is unhealthy. */
     static boolean isConfigFailure(SendResult r) {
         return r instanceof SendResult.Retryable x && (x.reason().equals("auth") || x.reason().equals("not_found"));
-    }
-
-    private static String detail(int status, String body) {
-        String b = body == null ? "" : body.strip();
-        if (b.length() > MAX_DETAIL_CHARS) b = b.substring(0, MAX_DETAIL_CHARS) + "...";
-        return b.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + b;
-    }
-
-    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-    Duration parseRetryAfter(String value) {
-        if (value == null || value.isBlank()) return null;
-        String v = value.strip();
-        try {
-            long s = Long.parseLong(v);
-            return s < 0 ? null : Duration.ofSeconds(s);
-        } catch (NumberFormatException ignored) {
-            // an HTTP date
-        }
-        try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration d = Duration.between(clock.instant(), at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -5,9 +5,8 @@ import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +75,7 @@ final class PromRemoteWriteOutput implements Output {
         call.enqueue(new Callback() {
             @Override public void onFailure(Call c, IOException e) {
                 healthy = false;
-                String reason = e instanceof SocketTimeoutException || e instanceof InterruptedIOException ? "timeout" : "connection";
+                String reason = HttpResponses.isTimeout(e) ? "timeout" : "connection";
                 result.complete(new SendResult.Retryable(reason, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
 

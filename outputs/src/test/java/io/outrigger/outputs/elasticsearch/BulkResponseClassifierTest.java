@@ -124,8 +124,12 @@ class BulkResponseClassifierTest {
     @Test
     void retryAfterInThePastOrUnreadable() {
         BulkResponseClassifier c = new BulkResponseClassifier(false, CLOCK);
-        assertEquals(Duration.ZERO, c.retryAfter("Fri, 27 Nov 2026 04:00:00 GMT"));
-        assertNull(c.retryAfter("soon"));
-        assertNull(c.retryAfter("-5"));
+        assertEquals(Duration.ZERO, retryAfter(c, "Fri, 27 Nov 2026 04:00:00 GMT"));
+        assertNull(retryAfter(c, "soon"));
+        assertNull(retryAfter(c, "-5"));
+    }
+
+    private static Duration retryAfter(BulkResponseClassifier c, String header) {
+        return assertInstanceOf(SendResult.Retryable.class, c.classifyStatus(429, header, new byte[0])).retryAfter();
     }
 }

@@ -87,12 +87,12 @@ class LokiOutputFactoryTest {
     }
 
     @Test void templateIsRequiredAndParsedForLineFormatTemplate() throws Exception {
-        assertEquals(List.of("template: is required with line_format: template, e.g. \"{level} {message}\""),
+        assertEquals(List.of("template: is required with line_format: template, e.g. \"{{level}} {{message}}\""),
                 problems("{'url':'http://loki:3100','line_format':'template'}"));
-        assertEquals(List.of("template: unclosed '{' at position 8 (write {{ for a literal brace)"),
-                problems("{'url':'http://loki:3100','line_format':'template','template':'{level} {message'}"));
+        assertEquals(List.of("template: unclosed '{{' at position 10 (a field is written {{name}})"),
+                problems("{'url':'http://loki:3100','line_format':'template','template':'{{level}} {{message}'}"));
         assertEquals(List.of("template: is only used with line_format: template (line_format is message)"),
-                problems("{'url':'http://loki:3100','template':'{message}'}"));
+                problems("{'url':'http://loki:3100','template':'{{message}}'}"));
     }
 
     @Test void authConflictsAndMissingTokenFile() throws Exception {

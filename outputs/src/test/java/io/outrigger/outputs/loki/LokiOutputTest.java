@@ -164,7 +164,7 @@ class LokiOutputTest {
         Output json = output("\"line_format\":\"json\"");
         send(json, rec("json", 0, "hello", f));
         assertEquals(List.of("{\"message\":\"hello\",\"level\":\"info\",\"status\":200}"), loki.lines("fake", Map.of("app", "json")));
-        Output tpl = output("\"line_format\":\"template\",\"template\":\"[{level}] {message} ({status}){{x}}{nope}\"");
+        Output tpl = output("\"line_format\":\"template\",\"template\":\"[{{level}}] {{ message }} ({{status}}){x}{{nope}}\"");
         send(tpl, rec("tpl", 0, "hello", f));
         assertEquals(List.of("[info] hello (200){x}"), loki.lines("fake", Map.of("app", "tpl")));
     }

@@ -22,12 +22,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -155,29 +151,4 @@ class LokiTlsTest {
         assertEquals("connection", assertInstanceOf(SendResult.Retryable.class,
                 sendOne(mtls, "{\"ca_file\":\"" + caPem + "\"}")).reason());
     }
-
-    @Test void pkcs1RsaKeyIsRead() throws Exception {
-        KeyPair kp = rsa();
-        byte[] pkcs8 = kp.getPrivate().getEncoded();
-        // PrivateKeyInfo: 30 82 LL LL | 02 01 00 | 30 0d <rsaEncryption, NULL> | 04 82 LL LL <RSAPrivateKey>
-        assertEquals(0x04, pkcs8[22]);
-        assertEquals((byte) 0x82, pkcs8[23]);
-        byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
-        Path pem = writePem(dir.resolve("rsa-pkcs1.pem"), "RSA PRIVATE KEY", pkcs1);
-        PrivateKey read = TlsSupport.readKey(pem);
-        assertEquals(kp.getPrivate(), read);
-    }
-
-    private static KeyPair rsa() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(1024);
-        return g.generateKeyPair();
-    }
-
-    @Test void unsupportedKeyFormatSaysHowToConvert() throws Exception {
-        Path pem = writePem(dir.resolve("ec.pem"), "EC PRIVATE KEY", new byte[] {1, 2, 3});
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.security.GeneralSecurityException.class, () -> TlsSupport.readKey(pem));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("openssl pkcs8 -topk8"), e.getMessage());
-    }
-
 }

@@ -197,10 +197,10 @@ class PromRemoteWriteOutputTest {
                 new TlsConfig(dir.resolve("missing-ca.pem"), null, null, null), Duration.ZERO, Map.of("Content-Encoding", Secret.of("gzip")),
                 null, null, 0);
         assertEquals(List.of(
-                new ConfigProblem("url", "invalid URI \"prom:9090\" (expected http:// or https://)"),
-                new ConfigProblem("bearer_token", "set basic_auth or bearer_token, not both"),
-                new ConfigProblem("basic_auth.username", "required with basic_auth"),
-                new ConfigProblem("basic_auth.password", "required with basic_auth"),
+                new ConfigProblem("url", "invalid URI \"prom:9090\" (expected http:// or https:// and a host)"),
+                new ConfigProblem("basic_auth", "basic_auth and bearer_token are both set: choose one"),
+                new ConfigProblem("basic_auth.username", "is required with basic_auth"),
+                new ConfigProblem("basic_auth.password", "is required with basic_auth"),
                 new ConfigProblem("timeout", "must be positive"),
                 new ConfigProblem("headers.Content-Encoding", "is set by the output itself and cannot be overridden"),
                 new ConfigProblem("tls.ca_file", "no such file: " + dir.resolve("missing-ca.pem")),
@@ -212,6 +212,6 @@ class PromRemoteWriteOutputTest {
                 new TlsConfig(notPem, null, null, null), null, null, null, null, null));
         assertEquals(1, tls.size());
         assertEquals("tls", tls.getFirst().path());
-        assertTrue(tls.getFirst().message().startsWith("cannot load TLS material"), tls.getFirst().message());
+        assertTrue(tls.getFirst().message().startsWith("cannot be loaded: "), tls.getFirst().message());
     }
 }
