@@ -70,7 +70,7 @@ outputs:
     $out_yaml
 YAML
   start=$(date +%s.%N)
-  /usr/bin/time -v -o "$work/time.txt" "$JAVA" ${OUTRIGGER_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC} \
+  /usr/bin/time -v -o "$work/time.txt" "$JAVA" ${OUTRIGGER_JAVA_OPTS:--Xms32m -Xmx128m -XX:+UseSerialGC -Xss512k} \
       -jar "$jar" run -c "$work/pipeline.yaml" > "$work/agent.log" 2>&1 &
   pid=$!
   # done when the checkpoint covers the whole file (every line acknowledged by the output)

@@ -91,79 +91,45 @@ public final class JsonBuffer {
         return this;
     }
 
-    /** Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8. */
+    /**
+     * Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8. The string is encoded by the JDK's
+     * intrinsic (a plain copy for Latin-1 text), then escaped byte by byte: UTF-8 multi-byte sequences never
+     * contain bytes below 0x80, so only control characters, {@code "} and {@code \\} need a look. An unpaired
+     * surrogate, which UTF-8 cannot encode, becomes {@code ?}.
+     */
     public JsonBuffer appendString(String s) {
-        int len = s.length();
-        ensure(len + 2);
+        byte[] src = s.getBytes(StandardCharsets.UTF_8);
+        int n = src.length;
+        ensure(n * 6 + 2);
         byte[] b = buf;
         int p = pos;
         b[p++] = '"';
-        int i = 0;
-        // fast loop: plain ASCII needs one byte per char and no escape
-        for (; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || ESCAPE[c] != 0) break;
-            b[p++] = (byte) c;
-        }
-        pos = p;
-        if (i < len) appendRest(s, i, len);
-        ensure(1);
-        buf[pos++] = '"';
-        return this;
-    }
-
-    /** Escapes and encodes the rest of {@code s}; room for the worst case (6 bytes a char) is made once. */
-    private void appendRest(String s, int i, int len) {
-        ensure((len - i) * 6 + 1);
-        byte[] b = buf;
-        int p = pos;
-        for (; i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (ESCAPE[c] == 0) {
-                    b[p++] = (byte) c;
-                    continue;
+        for (int i = 0; i < n; i++) {
+            byte c = src[i];
+            if (c < 0 || ESCAPE[c] == 0) {
+                b[p++] = c;
+                continue;
+            }
+            b[p++] = '\\';
+            switch (c) {
+                case '"' -> b[p++] = '"';
+                case '\\' -> b[p++] = '\\';
+                case '\n' -> b[p++] = 'n';
+                case '\r' -> b[p++] = 'r';
+                case '\t' -> b[p++] = 't';
+                case '\b' -> b[p++] = 'b';
+                case '\f' -> b[p++] = 'f';
+                default -> {
+                    b[p++] = 'u';
+                    b[p++] = '0';
+                    b[p++] = '0';
+                    b[p++] = HEX[c >> 4 & 15];
+                    b[p++] = HEX[c & 15];
                 }
-                b[p++] = '\\';
-                switch (c) {
-                    case '"' -> b[p++] = '"';
-                    case '\\' -> b[p++] = '\\';
-                    case '\n' -> b[p++] = 'n';
-                    case '\r' -> b[p++] = 'r';
-                    case '\t' -> b[p++] = 't';
-                    case '\b' -> b[p++] = 'b';
-                    case '\f' -> b[p++] = 'f';
-                    default -> {
-                        b[p++] = 'u';
-                        b[p++] = '0';
-                        b[p++] = '0';
-                        b[p++] = HEX[c >> 4 & 15];
-                        b[p++] = HEX[c & 15];
-                    }
-                }
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (c == 0x2028 || c == 0x2029) {
-                b[p++] = '\\';
-                b[p++] = 'u';
-                b[p++] = '2';
-                b[p++] = '0';
-                b[p++] = '2';
-                b[p++] = (byte) (c == 0x2028 ? '8' : '9');
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                b[p++] = (byte) (0xF0 | cp >> 18);
-                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | cp & 0x3F);
-            } else {
-                if (Character.isSurrogate(c)) c = '\uFFFD'; // an unpaired surrogate cannot be encoded
-                b[p++] = (byte) (0xE0 | c >> 12);
-                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
             }
         }
+        b[p++] = '"';
         pos = p;
+        return this;
     }
 }
