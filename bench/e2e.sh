@@ -3,12 +3,13 @@
 # to a `file` output (optionally through stages), and we report lines/s, MB/s, CPU seconds per million lines and
 # peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
 #
-#   bench/e2e.sh [-n LINES] [-s none|json|regex] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL]
+#   bench/e2e.sh [-n LINES] [-s none|json|regex] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL] [-b BUFFER]
+# (-b sets agent.buffer.max_bytes, e.g. 8MiB; the default is the agent's default)
 #
 # The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-lines=2000000 stages=none runs=3 output=file url=""
+lines=2000000 stages=none runs=3 output=file url="" budget=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) lines="$2"; shift 2;;
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
     -r) runs="$2"; shift 2;;
     -o) output="$2"; shift 2;;
     --url) url="$2"; shift 2;;
+    -b) budget="$2"; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -61,6 +63,7 @@ agent:
   data_dir: $work/data
   http: {listen: "127.0.0.1:0"}
   log: {format: text, level: warn}
+${budget:+  buffer: {max_bytes: $budget}}
 inputs:
   app: {type: file, paths: ["$work/logs/*.log"], read_from: head}
 pipelines:

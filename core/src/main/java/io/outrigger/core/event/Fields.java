@@ -19,10 +19,38 @@ public final class Fields {
 
     private final String[] names;
     private final Value[] values;
+    private long heapEstimate = -1;
 
     private Fields(String[] names, Value[] values) {
         this.names = names;
         this.values = values;
+    }
+
+    /**
+     * Estimated heap bytes of these fields: the arrays, each value object and its text. Names are not counted:
+     * parsers intern them, so they are shared between records. Computed once (fields are immutable).
+     */
+    public long heapEstimate() {
+        long e = heapEstimate;
+        if (e < 0) {
+            e = 48 + 8L * names.length;
+            for (Value v : values) e += estimate(v);
+            heapEstimate = e;
+        }
+        return e;
+    }
+
+    private static long estimate(Value v) {
+        return switch (v) {
+            case Value.Str s -> 64 + s.value().length();
+            case Value.Arr a -> {
+                long t = 40 + 8L * a.values().size();
+                for (Value x : a.values()) t += estimate(x);
+                yield t;
+            }
+            case Value.Obj o -> 16 + o.fields().heapEstimate();
+            default -> 24;
+        };
     }
 
     public static Builder builder() { return new Builder(4); }

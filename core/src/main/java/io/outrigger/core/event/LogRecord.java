@@ -12,8 +12,11 @@ import java.util.Objects;
  */
 public final class LogRecord {
 
-    /** Rough per-record heap overhead: this object, its origin and the message's String header. */
-    private static final int OVERHEAD_BYTES = 160;
+    /**
+     * Per-record heap overhead beyond the message text: this object, its origin, the message's String and array
+     * headers, and its share of the lists and queues that carry it.
+     */
+    private static final int OVERHEAD_BYTES = 200;
 
     private final long timeNanos;
     private final String message;
@@ -22,6 +25,7 @@ public final class LogRecord {
     private final Origin origin;
     private final Finalizer finalizer;
     private final int flags;
+    private final long sizeEstimate;
 
     private LogRecord(Builder b) {
         this.timeNanos = b.timeNanos;
@@ -31,6 +35,8 @@ public final class LogRecord {
         this.origin = b.origin;
         this.finalizer = b.finalizer;
         this.flags = b.flags;
+        this.sizeEstimate = OVERHEAD_BYTES + message.length() + (fields.isEmpty() ? 0 : fields.heapEstimate())
+                + 64L * labels.size();
     }
 
     /** The fast path for inputs: a bare line with no fields or labels yet. */
@@ -78,12 +84,11 @@ public final class LogRecord {
     }
 
     /**
-     * Estimated heap bytes this record holds, used to account it against the agent's memory budget. Errs high:
-     * assumes two bytes per char for non-Latin-1 text is rare, and counts a fixed cost per field.
+     * Estimated heap bytes this record holds, used to account it against the agent's memory budget: the message,
+     * every field value and label, and fixed object overheads. Text is counted at one byte a char, as Latin-1
+     * strings are stored.
      */
-    public long sizeEstimate() {
-        return OVERHEAD_BYTES + message.length() + 48L * fields.size() + 64L * labels.size();
-    }
+    public long sizeEstimate() { return sizeEstimate; }
 
     @Override public String toString() { return RecordJson.toJson(this); }
 
