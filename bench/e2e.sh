@@ -55,6 +55,8 @@ case "$output" in
     index: outrigger-bench";;
 esac
 
+budget_yaml=""
+[ -n "$budget" ] && budget_yaml="  buffer: {max_bytes: $budget}"
 results=()
 for run in $(seq 1 "$runs"); do
   rm -rf "$work/data" "$work/out.ndjson"
@@ -63,7 +65,7 @@ agent:
   data_dir: $work/data
   http: {listen: "127.0.0.1:0"}
   log: {format: text, level: warn}
-${budget:+  buffer: {max_bytes: $budget}}
+$budget_yaml
 inputs:
   app: {type: file, paths: ["$work/logs/*.log"], read_from: head}
 pipelines:

@@ -42,7 +42,7 @@ cluster="$("$JAVA" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | t
 nohup "$JAVA" -Xmx512m -cp "$cp" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
 echo $! > "$dir/pid"
 for _ in $(seq 1 120); do
-  if grep -q "Kafka Server started\|started (kafka.server" "$dir/broker.log" 2>/dev/null; then echo "127.0.0.1:$port"; exit 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then sleep 2; echo "127.0.0.1:$port"; exit 0; fi
   sleep 0.5
 done
 echo "broker did not start; see $dir/broker.log" >&2; exit 1

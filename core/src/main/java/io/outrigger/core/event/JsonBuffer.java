@@ -91,6 +91,10 @@ public final class JsonBuffer {
         return this;
     }
 
+    private static boolean isLineSeparator(byte[] src, int i, int n) {
+        return src[i] == (byte) 0xE2 && i + 2 < n && src[i + 1] == (byte) 0x80 && (src[i + 2] == (byte) 0xA8 || src[i + 2] == (byte) 0xA9);
+    }
+
     /**
      * Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8. The string is encoded by the JDK's
      * intrinsic (a plain copy for Latin-1 text), then escaped byte by byte: UTF-8 multi-byte sequences never
@@ -106,8 +110,18 @@ public final class JsonBuffer {
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
             byte c = src[i];
-            if (c < 0 || ESCAPE[c] == 0) {
+            if (c >= 0 ? ESCAPE[c] == 0 : !isLineSeparator(src, i, n)) {
                 b[p++] = c;
+                continue;
+            }
+            if (c < 0) { // U+2028 / U+2029: valid JSON, but escaped so no JavaScript or line-based reader splits on them
+                b[p++] = '\\';
+                b[p++] = 'u';
+                b[p++] = '2';
+                b[p++] = '0';
+                b[p++] = '2';
+                b[p++] = (byte) (src[i + 2] == (byte) 0xA8 ? '8' : '9');
+                i += 2;
                 continue;
             }
             b[p++] = '\\';

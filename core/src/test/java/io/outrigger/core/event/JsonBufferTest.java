@@ -30,6 +30,13 @@ class JsonBufferTest {
     }
 
     @Test
+    void lineSeparatorsAreEscaped() {
+        JsonBuffer b = new JsonBuffer();
+        b.appendString("a\u2028b\u2029c\u00e9");
+        assertEquals("\"a\\u2028b\\u2029c\u00e9\"", b.toString());
+    }
+
+    @Test
     void numbersAndPadding() {
         JsonBuffer b = new JsonBuffer();
         b.append(-42).append(',').append(7).append(',').appendPadded(1234, 9);
