@@ -4,6 +4,7 @@ import io.outrigger.agent.config.InputSpec;
 import io.outrigger.agent.config.OutputSpec;
 import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
+import io.outrigger.agent.config.StageSpec;
 import io.outrigger.core.checkpoint.CheckpointStore;
 import io.outrigger.core.delivery.DeadLetters;
 import io.outrigger.core.delivery.MemoryBudget;
@@ -75,7 +76,8 @@ public final class Agent {
             List<InputEmitter.Route> routes = new ArrayList<>();
             for (PipelineSpec p : config.pipelines().values()) {
                 if (!p.from().contains(spec.name())) continue;
-                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name())), metrics);
+                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name())),
+                        p.stages().stream().map(StageSpec::type).toList(), metrics);
                 routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));
             }
             emitters.add(new InputEmitter(spec.name(), routes, budget));

@@ -73,6 +73,7 @@ final class InputEmitter implements Emitter {
     }
 
     private void deliver() throws InterruptedException {
+        for (Route route : routes) route.chain().publishCounts();
         long total = 0;
         for (Route route : routes) {
             List<LogRecord> got = route.collected();

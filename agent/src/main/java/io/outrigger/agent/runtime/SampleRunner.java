@@ -1,6 +1,7 @@
 package io.outrigger.agent.runtime;
 
 import io.outrigger.agent.config.PipelineSpec;
+import io.outrigger.agent.config.StageSpec;
 import io.outrigger.core.checkpoint.CheckpointStore;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Origin;
@@ -57,7 +58,8 @@ public final class SampleRunner {
                 }
                 stages = wrapped;
             }
-            StageChain chain = new StageChain(pipeline.name(), stages, Metrics.newIsolated());
+            StageChain chain = new StageChain(pipeline.name(), stages,
+                    pipeline.stages().stream().map(StageSpec::type).toList(), Metrics.newIsolated());
             List<LogRecord> out = new ArrayList<>();
             chain.sinkTo(out::add);
             String input = pipeline.from().isEmpty() ? "" : pipeline.from().getFirst();

@@ -387,6 +387,7 @@ final class FileTailer implements AutoCloseable {
         f.atEof = false;
         f.endOfStreamSent = false;
         metrics.bytesRead.inc(n);
+        metrics.lastRead.set(now / 1000.0);
         if (f.fingerprint == 0 && f.readOffset >= FINGERPRINT_BYTES) {
             try {
                 f.fingerprint = fingerprint(ch, f.readOffset);

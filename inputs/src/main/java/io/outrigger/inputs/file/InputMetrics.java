@@ -29,6 +29,7 @@ final class InputMetrics {
     final CounterDataPoint linesTruncated;
     final GaugeDataPoint filesOpen;
     final GaugeDataPoint bytesBehind;
+    final GaugeDataPoint lastRead;
     private final Map<Reason, CounterDataPoint> errors = new EnumMap<>(Reason.class);
 
     InputMetrics(Metrics metrics, String input) {
@@ -44,6 +45,8 @@ final class InputMetrics {
         bytesBehind = metrics.gauge("outrigger_input_bytes_behind",
                 "Bytes of matched files not yet acknowledged (size minus committed offset), as of the last scan", "input")
                 .labelValues(input);
+        lastRead = metrics.gauge("outrigger_input_last_read_timestamp_seconds",
+                "When the input last read bytes, in Unix seconds (its age is time() minus this)", "input").labelValues(input);
         Counter errorCounter = metrics.counter("outrigger_input_file_errors_total",
                 "Paths matched but skipped, by reason", "input", "reason");
         for (Reason r : Reason.values()) errors.put(r, errorCounter.labelValues(input, r.label));
