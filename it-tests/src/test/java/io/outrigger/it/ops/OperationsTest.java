@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -100,13 +102,15 @@ class OperationsTest {
                     url: %s
                     labels: {job: ops}
                     batch: {max_records: 1, max_wait: 50ms}
+                    retry: {max_backoff: 1s}
                     max_line_bytes: 1MiB
                 """.formatted(tmp.resolve("data"), port, exitWhen, logs, extraStage, out, lokiUrl);
     }
 
     private static long lines(Path file) {
         try {
-            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+            // complete lines only: the agent may be in the middle of writing a batch
+            return Files.exists(file) ? Files.readString(file).chars().filter(c -> c == '\n').count() : 0;
         } catch (IOException e) {
             return 0;
         }
@@ -196,6 +200,41 @@ class OperationsTest {
         String firstLogLine = Files.readAllLines(tmp.resolve("agent.log")).stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
         JsonNode log = json.readTree(firstLogLine);
         assertTrue(log.has("time") && log.has("level") && log.has("msg"), firstLogLine);
+    }
+
+    @Test
+    void anUnreachableOutputAtStartIsNotFatal() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Path out = tmp.resolve("out.ndjson");
+        Path cfg = tmp.resolve("pipeline.yaml");
+        int port = freePort();
+        int lokiPort = freePort();
+        Files.writeString(logs.resolve("app.log"), "before loki is up\n");
+        Files.writeString(cfg, config(port, logs, out, "http://127.0.0.1:" + lokiPort, "", ""));
+        try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent.log"), "128m", "run", "-c", cfg.toString())) {
+            await("readiness to report the failing output", () -> {
+                try {
+                    HttpResponse<String> r = get(port, "/readyz", null);
+                    return r.statusCode() == 503 && r.body().contains("\"outputs.loki\":\"failing: connection\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, agent);
+            assertTrue(agent.isAlive());
+            assertEquals(200, get(port, "/healthz", null).statusCode(), "alive while an output is down");
+            try (LokiReceiver loki = LokiReceiver.builder().port(lokiPort).start()) {
+                await("delivery once Loki is up", () -> loki.entryCount(LokiReceiver.DEFAULT_TENANT) >= 1, agent);
+                assertEquals(List.of("before loki is up"), loki.lines(LokiReceiver.DEFAULT_TENANT, Map.of("job", "ops")));
+                await("readiness", () -> {
+                    try {
+                        return get(port, "/readyz", null).statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, agent);
+                assertEquals(0, agent.terminate(30));
+            }
+        }
     }
 
     private static void signal(long pid, String sig) throws Exception {

@@ -60,8 +60,10 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
                 if (out == null) {
                     Path parent = path.toAbsolutePath().getParent();
                     if (parent != null) Files.createDirectories(parent);
+                    boolean partial = endsInPartialLine();
                     channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                     out = Channels.newOutputStream(channel);
+                    if (partial) out.write('\n');
                 }
             } catch (IOException e) {
                 healthy = false;
@@ -78,6 +80,21 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
             healthy = result instanceof SendResult.Delivered;
             if (!healthy) closeQuietly();
             return CompletableFuture.completedFuture(result);
+        }
+
+        /**
+         * A crash in the middle of a write can leave half a line at the end of the file; start on a fresh line so
+         * the records written now stay readable (the half line is re-sent whole, as it was never acknowledged).
+         */
+        private boolean endsInPartialLine() throws IOException {
+            if (!Files.isRegularFile(path)) return false;
+            try (FileChannel read = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = read.size();
+                if (size == 0) return false;
+                java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+                read.read(last, size - 1);
+                return last.get(0) != '\n';
+            }
         }
 
         @Override public boolean isHealthy() { return healthy; }
