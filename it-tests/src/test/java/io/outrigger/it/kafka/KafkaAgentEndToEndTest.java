@@ -141,6 +141,17 @@ class KafkaAgentEndToEndTest {
         report("4 poisoned 200 KiB line -> dead letters, 20 others delivered", t0);
     }
 
+    /** Waits until a checkpoint past the head of the file is on disk, so the restart can show it resumed from it. */
+    private void awaitCommittedCheckpoint(AgentProcess agent) throws Exception {
+        Path checkpoints = tmp.resolve("data/checkpoints.json");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(checkpoints) && Files.readString(checkpoints).matches("(?s).*\"offset\" : [1-9].*")) return;
+            Thread.sleep(20);
+        }
+        fail("no checkpoint past offset 0 was written; agent log:\n" + agent.logText());
+    }
+
     @Test
     @Order(3)
     void sigkillMidStreamLosesNothing() throws Exception {
@@ -161,6 +172,7 @@ class KafkaAgentEndToEndTest {
                 if (written == total / 2) {
                     // make sure it is mid-stream: part delivered, part not yet
                     deliveredAtKill = collectUntil("e2e-kill", "k", r -> r.distinct() >= total / 4, agent).distinct();
+                    awaitCommittedCheckpoint(agent);
                     agent.kill9();
                     appendLines(file, "k", written, written + 3 * chunk); // written while the agent is down
                     written += 3 * chunk;
