@@ -2,6 +2,7 @@ package io.outrigger.outputs.elasticsearch;
 
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Origin;
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.pipeline.SendResult;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ final class BulkEncoder {
     }
 
     Encoded encode(List<LogRecord> records) {
-        StringBuilder sb = new StringBuilder(records.size() * 256);
+        JsonBuffer sb = new JsonBuffer(records.size() * 320);
         int[] items = new int[records.size()];
         SendResult[] upFront = new SendResult[records.size()];
         int n = 0;
@@ -69,16 +70,16 @@ final class BulkEncoder {
             sb.append('\n');
             items[n++] = i;
         }
-        return new Encoded(sb.toString().getBytes(StandardCharsets.UTF_8), Arrays.copyOf(items, n), upFront);
+        return new Encoded(sb.toByteArray(), Arrays.copyOf(items, n), upFront);
     }
 
-    void appendAction(StringBuilder sb, String index, LogRecord r) {
-        sb.append(create ? "{\"create\":{\"_index\":" : "{\"index\":{\"_index\":");
-        RecordJson.appendString(sb, index);
+    void appendAction(JsonBuffer sb, String index, LogRecord r) {
+        sb.appendAscii(create ? "{\"create\":{\"_index\":" : "{\"index\":{\"_index\":");
+        sb.appendString(index);
         if (deterministic && r.origin().hasOffset()) {
-            sb.append(",\"_id\":\"").append(documentId(r)).append('"');
+            sb.appendAscii(",\"_id\":\"").appendAscii(documentId(r)).append('"');
         }
-        sb.append("}}");
+        sb.appendAscii("}}");
     }
 
     /**

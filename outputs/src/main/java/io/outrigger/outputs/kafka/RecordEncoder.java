@@ -1,6 +1,7 @@
 package io.outrigger.outputs.kafka;
 
 import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.RecordJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class RecordEncoder {
     private final String[] headerFields;
     private final boolean json;
     private final RecordJson recordJson = new RecordJson();
-    private StringBuilder buffer = new StringBuilder(1024);
+    private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
@@ -62,10 +63,9 @@ final class RecordEncoder {
         }
         byte[] value;
         if (json) {
-            if (buffer.capacity() > MAX_KEPT_CAPACITY) buffer = new StringBuilder(1024);
-            buffer.setLength(0);
+            buffer.shrinkTo(MAX_KEPT_CAPACITY);
             recordJson.append(buffer, r);
-            value = buffer.toString().getBytes(StandardCharsets.UTF_8);
+            value = buffer.toByteArray();
         } else {
             value = r.message().getBytes(StandardCharsets.UTF_8);
         }
