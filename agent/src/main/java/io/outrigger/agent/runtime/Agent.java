@@ -1,5 +1,6 @@
 package io.outrigger.agent.runtime;
 
+import io.outrigger.core.event.LogRecord;
 import io.outrigger.agent.config.InputSpec;
 import io.outrigger.agent.config.OutputSpec;
 import io.outrigger.agent.config.PipelineConfig;
@@ -121,7 +122,7 @@ public final class Agent {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(TICK_MILLIS);
-                long now = clock.instant().getEpochSecond() * 1_000_000_000L + clock.instant().getNano();
+                long now = LogRecord.epochNanos(clock.instant());
                 for (InputEmitter e : emitters) e.tick(now);
             }
         } catch (InterruptedException e) {

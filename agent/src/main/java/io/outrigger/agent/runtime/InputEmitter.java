@@ -73,14 +73,13 @@ final class InputEmitter implements Emitter {
     }
 
     private void deliver() throws InterruptedException {
-        for (Route route : routes) route.chain().publishCounts();
+        long[] routeBytes = new long[routes.size()];
         long total = 0;
-        for (Route route : routes) {
-            List<LogRecord> got = route.collected();
-            if (got.isEmpty()) continue;
-            long bytes = 0;
-            for (LogRecord r : got) bytes += r.sizeEstimate();
-            total += bytes * route.outputs().size();
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            route.chain().publishCounts();
+            for (LogRecord r : route.collected()) routeBytes[i] += r.sizeEstimate();
+            total += routeBytes[i] * route.outputs().size();
         }
         if (total == 0) return;
         try {
@@ -90,20 +89,19 @@ final class InputEmitter implements Emitter {
             for (Route route : routes) route.collected().clear();
             throw e;
         }
-        for (Route route : routes) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
             List<LogRecord> got = route.collected();
             if (got.isEmpty()) continue;
             int m = route.outputs().size();
-            long bytes = 0;
             for (LogRecord r : got) {
-                bytes += r.sizeEstimate();
                 if (m > 1) r.finalizer().retain(m - 1);
                 else if (m == 0) r.finalizer().release();
             }
             List<LogRecord> batch = List.copyOf(got);
             got.clear();
             route.out().inc(batch.size());
-            for (OutputRunner o : route.outputs()) o.offer(batch, bytes);
+            for (OutputRunner o : route.outputs()) o.offer(batch, routeBytes[i]);
         }
     }
 }

@@ -64,7 +64,7 @@ public final class SampleRunner {
             chain.sinkTo(out::add);
             String input = pipeline.from().isEmpty() ? "" : pipeline.from().getFirst();
             long offset = 0;
-            long now = clock.instant().getEpochSecond() * 1_000_000_000L + clock.instant().getNano();
+            long now = LogRecord.epochNanos(clock.instant());
             for (String line : text.split("\n", -1)) {
                 long len = line.getBytes(StandardCharsets.UTF_8).length + 1L;
                 String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;

@@ -274,14 +274,19 @@ public final class OutputRunner {
 
     private void acknowledge(List<LogRecord> records) {
         if (records.isEmpty()) return;
+        recordsSent.inc(records.size());
+        bytesSent.inc(done(records));
+    }
+
+    /** Releases the records' finalizers and gives their bytes back to the budget; returns the bytes. */
+    private long done(List<LogRecord> records) {
         long bytes = 0;
         for (LogRecord r : records) {
             bytes += r.sizeEstimate();
             r.finalizer().release();
         }
-        recordsSent.inc(records.size());
-        bytesSent.inc(bytes);
         budget.release(bytes);
+        return bytes;
     }
 
     private void reject(List<LogRecord> records, String reason, String detail) {
@@ -296,12 +301,7 @@ public final class OutputRunner {
         }
         LOG.log(System.Logger.Level.WARNING, "output " + name + ": " + records.size() + " records rejected ("
                 + reason + (detail.isEmpty() ? "" : ": " + abbreviate(detail)) + "); written to dead letters");
-        long bytes = 0;
-        for (LogRecord r : records) {
-            bytes += r.sizeEstimate();
-            r.finalizer().release();
-        }
-        budget.release(bytes);
+        done(records);
     }
 
     private static String abbreviate(String s) {

@@ -46,6 +46,9 @@ public final class LogRecord {
 
     public static Builder builder() { return new Builder(); }
 
+    /** An instant as nanoseconds since the epoch, the unit of {@link #timeNanos()}. */
+    public static long epochNanos(Instant t) { return t.getEpochSecond() * 1_000_000_000L + t.getNano(); }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.timeNanos = timeNanos;
@@ -104,7 +107,7 @@ public final class LogRecord {
         private Builder() {}
 
         public Builder timeNanos(long v) { timeNanos = v; return this; }
-        public Builder timestamp(Instant t) { timeNanos = t.getEpochSecond() * 1_000_000_000L + t.getNano(); return this; }
+        public Builder timestamp(Instant t) { timeNanos = epochNanos(t); return this; }
         public Builder message(String v) { message = Objects.requireNonNull(v, "message"); return this; }
         public Builder fields(Fields v) { fields = Objects.requireNonNull(v, "fields"); return this; }
         public Builder labels(Labels v) { labels = Objects.requireNonNull(v, "labels"); return this; }

@@ -412,7 +412,7 @@ final class FileTailer implements AutoCloseable {
         }
         Finalizer fin = tracker.submit(end, count);
         Instant t = clock.instant();
-        long timeNanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        long timeNanos = LogRecord.epochNanos(t);
         String path = f.pathString;
         String id = f.fileId;
         List<LogRecord> records = new ArrayList<>(count);

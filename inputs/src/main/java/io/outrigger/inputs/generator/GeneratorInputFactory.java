@@ -54,7 +54,7 @@ public final class GeneratorInputFactory implements InputFactory<GeneratorInputC
                     for (long seq = 1; config.count() == 0 || seq <= config.count(); seq++) {
                         Instant now = clock.instant();
                         String line = render(config.lines().get((int) ((seq - 1) % config.lines().size())), seq, now);
-                        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                        long nanos = LogRecord.epochNanos(now);
                         emitter.emit(List.of(LogRecord.of(nanos, line, origin, Finalizer.NONE, 0)));
                         if (!config.interval().isZero()) Thread.sleep(config.interval());
                     }

@@ -238,6 +238,6 @@ final class PrometheusScrapeInput implements Input {
 
     private static long epochNanos(InstantSource clock) {
         java.time.Instant t = clock.instant();
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        return LogRecord.epochNanos(t);
     }
 }
