@@ -1,39 +1,17 @@
 package io.outrigger.bench.parsers;
 
-import io.outrigger.core.event.LogRecord;
-import io.outrigger.core.pipeline.Stage;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 /** {@code multiline} stage, java preset, on ~200-byte lines: log lines with a stack trace every 20 lines; score = lines/s. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
-@Fork(1)
-public class MultilineJavaBenchmark {
+public class MultilineJavaBenchmark extends StageBenchmark {
 
-    private Stage stage;
-    private LogRecord[] records;
-    private final BenchStages.Sink sink = new BenchStages.Sink();
+    @Override String type() { return "multiline"; }
 
-    @Setup
-    public void setup() {
-        stage = BenchStages.create("multiline", "{\"preset\":\"java\"}");
-        Random rnd = new Random(5);
+    @Override String options() { return "{\"preset\":\"java\"}"; }
+
+    @Override long seed() { return 5; }
+
+    @Override String[] lines(Random rnd) {
         String[] lines = new String[BenchStages.LINES];
         int i = 0;
         while (i < lines.length) {
@@ -52,13 +30,6 @@ public class MultilineJavaBenchmark {
                         + " accepted for customer " + rnd.nextInt(100_000) + " with 3 items, total 129.90 EUR";
             }
         }
-        records = BenchStages.records(lines);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(BenchStages.LINES)
-    public void multilineJava(Blackhole bh) {
-        sink.bh = bh;
-        for (LogRecord r : records) stage.process(r, sink);
+        return lines;
     }
 }

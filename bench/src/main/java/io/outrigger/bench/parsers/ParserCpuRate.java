@@ -26,11 +26,11 @@ public final class ParserCpuRate {
         multiline.setup();
         for (int round = 0; round < 2; round++) {
             boolean report = round == 1;
-            measure("json", () -> json.json(bh), report);
-            measure("logfmt", () -> logfmt.logfmt(bh), report);
-            measure("regex nginx_combined", () -> nginx.nginxCombined(bh), report);
-            measure("cri", () -> cri.cri(bh), report);
-            measure("multiline java", () -> multiline.multilineJava(bh), report);
+            measure("json", () -> json.process(bh), report);
+            measure("logfmt", () -> logfmt.process(bh), report);
+            measure("regex nginx_combined", () -> nginx.process(bh), report);
+            measure("cri", () -> cri.process(bh), report);
+            measure("multiline java", () -> multiline.process(bh), report);
         }
         bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
     }
