@@ -1,5 +1,7 @@
 package io.outrigger.core.delivery;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A single request larger than the whole budget is let through once the budget is entirely free, so one huge
  * record cannot deadlock the agent; memory then peaks at that one request.
+ *
+ * <p>While an acquirer waits, the budget is <em>exhausted</em>: as in the Kafka producer's accumulator, outputs
+ * then send what they hold at once instead of waiting for a fuller batch, since no more records can arrive until
+ * they free some room ({@link #onExhausted} wakes them).
  */
 public final class MemoryBudget {
 
@@ -22,7 +28,9 @@ public final class MemoryBudget {
     private long blockedNanos;
     /** Sum of the {@code nanoTime} at which each current waiter started, so ongoing waits count too. */
     private long waitStarts;
-    private int waiting;
+    /** Acquirers waiting for room; written under the lock, read without it by batchers. */
+    private volatile int waiting;
+    private final List<Runnable> exhaustedListeners = new CopyOnWriteArrayList<>();
 
     public MemoryBudget(long maxBytes) {
         if (maxBytes <= 0) throw new IllegalArgumentException("budget must be positive: " + maxBytes);
@@ -47,6 +55,7 @@ public final class MemoryBudget {
             long start = System.nanoTime();
             waiting++;
             waitStarts += start;
+            for (Runnable l : exhaustedListeners) l.run();
             try {
                 while (!fits(bytes)) {
                     if (remaining <= 0) return false;
@@ -79,6 +88,15 @@ public final class MemoryBudget {
     }
 
     public long max() { return max; }
+
+    /** True while an acquirer waits for room: holders of records should hand them on now. */
+    public boolean exhausted() { return waiting > 0; }
+
+    /**
+     * Runs {@code listener} each time an acquirer starts waiting (with this budget's lock held: the listener must
+     * be quick and must not call back into the budget).
+     */
+    public void onExhausted(Runnable listener) { exhaustedListeners.add(listener); }
 
     public long used() {
         lock.lock();

@@ -37,7 +37,8 @@ import java.util.function.DoubleSupplier;
  * <ul>
  *   <li>Records queue here once the pipeline has taken their bytes from the {@link MemoryBudget}; a batch is cut
  *       at {@code batch.max_records} or {@code batch.max_bytes}, or when its oldest record waited
- *       {@code batch.max_wait}.</li>
+ *       {@code batch.max_wait}, or at once when the budget is exhausted (an input waits for room that only
+ *       sending can free, so waiting for a fuller batch would stall both).</li>
  *   <li>At most {@code concurrency} batches are in flight; a batch waiting to be retried keeps its slot, so a
  *       failing server is not flooded and order is kept with {@code concurrency: 1}.</li>
  *   <li>Delivered records are acknowledged (their finalizers released, so checkpoints move) and their bytes given
@@ -116,6 +117,7 @@ public final class OutputRunner {
 
     public synchronized void start() {
         if (batcher != null) return;
+        budget.onExhausted(this::wake);
         batcher = Thread.ofPlatform().name("outrigger-output-" + name).daemon(true).start(this::runBatcher);
     }
 
@@ -149,7 +151,7 @@ public final class OutputRunner {
                     while (queue.isEmpty() && !stopping) changed.await();
                     if (queue.isEmpty()) return;
                     long deadline = oldestQueuedNanos + maxWait;
-                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxBytes) {
+                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxBytes && !budget.exhausted()) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0) break;
                         changed.awaitNanos(wait);
@@ -309,15 +311,19 @@ public final class OutputRunner {
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
     }
 
-    private void finishSlot() {
-        inFlightGauge.set(inFlight.decrementAndGet());
-        slots.release();
+    private void wake() {
         lock.lock();
         try {
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void finishSlot() {
+        inFlightGauge.set(inFlight.decrementAndGet());
+        slots.release();
+        wake();
     }
 
     private void succeeded() {

@@ -98,6 +98,34 @@ class OutputRunnerTest {
     }
 
     @Test
+    void anExhaustedBudgetSendsAPartialBatchWithoutWaitingForMaxWait() throws Exception {
+        ScriptedOutput out = new ScriptedOutput(b -> SendResult.DELIVERED);
+        Settings s = new Settings(new BatchConfig(1000, ByteSize.ofMiB(1), Duration.ofHours(1)), RetryConfig.DEFAULT, 1);
+        OutputRunner r = new OutputRunner("out", out, s, budget, new DeadLetters(dataDir.resolve("dl"), 1 << 20),
+                metrics, InstantSource.system(), scheduler, () -> 0.0);
+        r.start();
+        List<LogRecord> recs = records(10);
+        r.offer(recs, bytes(recs));
+        Thread.sleep(50);
+        assertEquals(0, out.sent.size(), "a partial batch waits for max_wait while there is room");
+
+        // an input now needs more room than is free: only sending the held records can make it
+        long want = budget.max() - budget.used() + 1;
+        Thread input = Thread.ofPlatform().start(() -> {
+            try {
+                budget.acquire(want);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        input.join(10_000);
+        assertEquals(Thread.State.TERMINATED, input.getState(), "the input got its room without waiting an hour");
+        assertEquals(List.of(10), out.sent.stream().map(Batch::size).toList());
+        assertEquals(10, released.get());
+        budget.release(want);
+    }
+
+    @Test
     void retriesUntilDeliveredWithoutAcknowledgingEarly() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         ScriptedOutput out = new ScriptedOutput(b -> calls.incrementAndGet() < 4
