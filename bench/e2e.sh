@@ -64,7 +64,9 @@ case "$output" in
 esac
 
 port=$((20000 + RANDOM % 20000))
-sent() { curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null | awk '/^outrigger_output_records_sent_total\{output="out"\}/ {printf "%d", $2}'; }
+tck=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+sent() { curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null | awk '/^outrigger_output_records_sent_total\{output="out"\}/ {printf "%d", $2}' || true; }
 budget_yaml=""
 [ -n "$budget" ] && budget_yaml="  buffer: {max_bytes: $budget}"
 results=()
@@ -93,12 +95,15 @@ YAML
   first=""
   while :; do
     n=$(sent)
-    [ -z "$first" ] && [ "${n:-0}" -gt 0 ] && first=$(date +%s.%N) && first_n=$n
+    if [ -z "$first" ] && [ "${n:-0}" -gt 0 ]; then
+      first=$(date +%s.%N) first_n=$n jpid=$(pgrep -P $pid java || echo $pid) first_cpu=$(cpu_ticks "$jpid")
+    fi
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 $pid 2>/dev/null || { echo "agent exited early:"; cat "$work/agent.log"; exit 1; }
     sleep 0.02
   done
   end=$(date +%s.%N)
+  end_cpu=$(cpu_ticks "$jpid")
   kill -TERM $(pgrep -P $pid java || echo $pid) 2>/dev/null || true
   wait $pid || true
   cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$work/time.txt")
@@ -108,9 +113,12 @@ YAML
   mbs=$(echo "$bytes / $secs / 1000000" | bc -l)
   cpm=$(echo "$cpu / ($lines / 1000000)" | bc -l)
   steady=$(echo "($lines - $first_n) / ($end - $first)" | bc -l)
-  printf 'run %d: %.0f lines/s  %.1f MB/s  %.2f CPU-s per million lines  peak RSS %d MiB  (%.2fs wall incl. JVM start; %.0f lines/s after the first delivery)\n' \
-      "$run" "$lps" "$mbs" "$cpm" "$rss" "$secs" "$steady"
-  results+=("$lps $cpm $rss")
+  steady_cpm=$(echo "($end_cpu - $first_cpu) / $tck / (($lines - $first_n) / 1000000)" | bc -l)
+  printf 'run %d: %.0f lines/s  %.1f MB/s  %.2f CPU-s per million lines  peak RSS %d MiB  (%.2fs wall incl. JVM start)\n' \
+      "$run" "$lps" "$mbs" "$cpm" "$rss" "$secs"
+  printf '       after the first delivery (start-up excluded): %.0f lines/s  %.2f CPU-s per million lines\n' "$steady" "$steady_cpm"
+  results+=("$lps $cpm $rss $steady $steady_cpm")
 done
-printf '%s\n' "${results[@]}" | sort -n | awk -v n="$runs" '{a[NR]=$1; c[NR]=$2; r[NR]=$3} END {
-  m = int((n + 1) / 2); printf "median of %d: %.0f lines/s (sorted by throughput; that run: %.2f CPU-s/M lines, %d MiB RSS)\n", n, a[m], c[m], r[m] }'
+median() { printf '%s\n' "${results[@]}" | awk -v k="$1" '{print $k}' | sort -g | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
+printf 'medians of %d runs: %.0f lines/s, %.2f CPU-s per million lines, peak RSS %d MiB; start-up excluded: %.0f lines/s, %.2f CPU-s per million lines\n' \
+  "$runs" "$(median 1)" "$(median 2)" "$(median 3)" "$(median 4)" "$(median 5)"
