@@ -264,7 +264,11 @@ final class JsonObjectParser {
     }
 
     private Value literal(int i, String word, Value v) {
-        if (!text.startsWith(word, i)) throw new Failure("invalid literal (expected " + word + ")" + at(i));
+        if (!text.startsWith(word, i)) {
+            int end = i;
+            while (end < len && end - i < 20 && Character.isLetterOrDigit(text.charAt(end))) end++;
+            throw new Failure("unrecognized token '" + text.substring(i, end) + "'" + at(i));
+        }
         pos = i + word.length();
         return v;
     }
@@ -293,7 +297,7 @@ final class JsonObjectParser {
             char c = t.charAt(i);
             if (c == '"') break;
             if (c == '\\' || c < 0x20) {
-                String s = readEscaped(start, i);
+                String s = readEscaped(start, i, true);
                 if (s.length() > MAX_NAME_LENGTH) throw new Failure("key longer than " + MAX_NAME_LENGTH + " characters" + at(start - 1));
                 return s;
             }
@@ -347,7 +351,7 @@ final class JsonObjectParser {
                 return new Value.Str(t.substring(start, i));
             }
             if (c == '\\' || c < 0x20) {
-                String s = readEscaped(start, i);
+                String s = readEscaped(start, i, false);
                 if (s.length() > MAX_STRING_LENGTH) throw tooLong(start);
                 return new Value.Str(s);
             }
@@ -364,7 +368,7 @@ final class JsonObjectParser {
      * The rest of a string whose plain characters run from {@code start} to {@code i}, where an escape or a
      * control character is; leaves pos after the closing quote.
      */
-    private String readEscaped(int start, int i) {
+    private String readEscaped(int start, int i, boolean name) {
         final String t = text;
         final int n = len;
         StringBuilder sb = scratch;
@@ -387,13 +391,21 @@ final class JsonObjectParser {
                     case 'r' -> sb.append('\r');
                     case 't' -> sb.append('\t');
                     case 'u' -> {
-                        int v = 0;
-                        for (int k = i + 2; k < i + 6; k++) {
-                            int d = k < n ? hex(t.charAt(k)) : -1;
-                            if (d < 0) throw new Failure("invalid \\u escape (expected four hex digits)" + at(i));
-                            v = (v << 4) | d;
+                        int v = hex4(i + 2);
+                        if (v < 0) throw new Failure("invalid \\u escape (expected four hex digits)" + at(i));
+                        char u = (char) v;
+                        if (name && Character.isSurrogate(u)) {
+                            // as Jackson: in keys (only), an escaped surrogate must be half of an escaped pair
+                            int low = Character.isHighSurrogate(u) && i + 7 < n && t.charAt(i + 6) == '\\'
+                                    && t.charAt(i + 7) == 'u' ? hex4(i + 8) : -1;
+                            if (low < 0 || !Character.isLowSurrogate((char) low)) {
+                                throw new Failure(String.format("unpaired surrogate \\u%04X in key", v) + at(i));
+                            }
+                            sb.append(u);
+                            u = (char) low;
+                            i += 6;
                         }
-                        sb.append((char) v);
+                        sb.append(u);
                         i += 4;
                     }
                     default -> throw new Failure("invalid escape "
@@ -485,6 +497,18 @@ final class JsonObjectParser {
     }
 
     private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    /** The four hex digits at {@code k} as a number, or -1. */
+    private int hex4(int k) {
+        if (k + 4 > len) return -1;
+        int v = 0;
+        for (int j = k; j < k + 4; j++) {
+            int d = hex(text.charAt(j));
+            if (d < 0) return -1;
+            v = (v << 4) | d;
+        }
+        return v;
+    }
 
     private static int hex(char c) {
         if (c >= '0' && c <= '9') return c - '0';
