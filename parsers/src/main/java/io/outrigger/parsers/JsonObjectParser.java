@@ -31,6 +31,7 @@ final class JsonObjectParser {
     private static final int MAX_CACHED_NAME = 64;        // longer keys are not cached (bounds the cache's memory)
     private static final int JOINED_SLOTS = 256;          // power of two
     private static final int PROBES = 4;
+    private static final int GUESSES = 64;             // keys guessed by their place in the line
     private static final double[] POW10 = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -45,6 +46,8 @@ final class JsonObjectParser {
     private final String[] joinedPrefix = new String[JOINED_SLOTS];
     private final String[] joinedName = new String[JOINED_SLOTS];
     private final String[] joined = new String[JOINED_SLOTS];
+    private final String[] guesses = new String[GUESSES];
+    private int keyIndex;
     private StringBuilder scratch = new StringBuilder();
     private Value[] items = new Value[16];
     private int itemCount;
@@ -78,6 +81,7 @@ final class JsonObjectParser {
         len = s.length();
         top = -1;
         used = -1;
+        keyIndex = 0;
         try {
             int i = skipWs(0);
             char c = i < len ? s.charAt(i) : 0;
@@ -288,6 +292,26 @@ final class JsonObjectParser {
 
     /** A key starting just after its opening quote; leaves pos after the closing quote. */
     private String readName(int start) {
+        final String t = text;
+        final int n = len;
+        // lines of one stream mostly repeat their keys in the same order: try the key seen in this place last time
+        int k = keyIndex++;
+        String guess = k < GUESSES ? guesses[k] : null;
+        if (guess != null) {
+            int end = start + guess.length();
+            if (end < n && t.charAt(end) == '"' && t.startsWith(guess, start)) {
+                pos = end + 1;
+                return guess;
+            }
+        }
+        String name = lookupName(start);
+        // only a key that was written without escapes: the guess is checked against the raw text
+        if (k < GUESSES && pos - start - 1 == name.length() && name.length() <= MAX_CACHED_NAME) guesses[k] = name;
+        return name;
+    }
+
+    /** A key's String, from the cache when it holds no escapes and is short. */
+    private String lookupName(int start) {
         final String t = text;
         final int n = len;
         int h = 0;

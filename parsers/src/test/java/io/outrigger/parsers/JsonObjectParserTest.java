@@ -239,4 +239,17 @@ class JsonObjectParserTest {
             assertEquals("level", f.name(1));
         }
     }
+
+    @Test
+    void keyGuessedFromThePreviousLineMustMatchExactly() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        assertEquals("{\"level\":1,\"a\\u000ab\":2}", parse(p, "{\"level\":1,\"a\\nb\":2}"));
+        assertEquals("{\"levels\":1,\"ab\":2}", parse(p, "{\"levels\":1,\"ab\":2}"));
+        assertEquals("{\"lev\":1,\"a\":2}", parse(p, "{\"lev\":1,\"a\":2}"));
+        assertEquals("{\"level\":1,\"a\\u000ab\":2}", parse(p, "{\"level\":1,\"a\\nb\":2}"));
+        assertEquals("invalid JSON: unescaped control character U+000A in string at offset 13",
+                parse(p, "{\"level\":1,\"a\nb\":2}"), "a decoded key is never matched against raw text");
+        assertEquals("{\"level\":{\"level\":1}}", parse(p, "{\"level\":{\"level\":1}}"));
+        assertEquals("invalid JSON: unterminated key starting at offset 1", parse(p, "{\"level"));
+    }
 }
