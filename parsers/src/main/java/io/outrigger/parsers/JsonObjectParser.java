@@ -9,12 +9,16 @@ import java.util.List;
  * A single-pass JSON (RFC 8259) object parser over a {@link String} that puts the members straight into a
  * {@link Fields.Builder}: no tokens, no tree, no copy of the line. It accepts exactly what Jackson's default
  * streaming parser accepts (no comments, no single quotes, no leading zeros, no NaN, no trailing commas, no raw
- * control characters in strings, lone surrogates in {@code \\u} escapes kept as they are) and keeps Jackson's
- * default limits (1000 levels of nesting, numbers of 1000 characters, keys of 50000, strings of 20M).
+ * control characters in strings; a lone surrogate from a {@code \\u} escape is kept in a value and rejected in a
+ * key, as Jackson does) and keeps Jackson's default limits (1000 levels of nesting, numbers of 1000 characters,
+ * keys of 50000, strings of 20M). Nesting is tracked on an explicit stack, so deep input never needs call stack.
  *
- * <p>Per record it allocates only what the fields need: keys come from a small bounded per-instance cache
- * (open-addressed, keyed by the characters' hash, checked with {@code regionMatches}), strings without escapes
- * are substrings, integers and short decimals are parsed inline. One instance serves one thread at a time.
+ * <p>Per record it allocates only what the fields need. A key is first compared with the key found at the same
+ * place in the previous line (lines of one stream repeat their keys in order), then looked up in a small bounded
+ * cache (open-addressed, keyed by the characters' hash, checked with {@code regionMatches}); strings without
+ * escapes are substrings; integers and short decimals are computed inline (a decimal exactly, when its digits and
+ * power of ten are exact doubles, otherwise with {@link Double#parseDouble}). One instance serves one thread at a
+ * time; its caches are per instance.
  */
 final class JsonObjectParser {
 
@@ -30,6 +34,7 @@ final class JsonObjectParser {
     private static final int NAME_SLOTS = 512;            // power of two
     private static final int MAX_CACHED_NAME = 64;        // longer keys are not cached (bounds the cache's memory)
     private static final int JOINED_SLOTS = 256;          // power of two
+    private static final int MAX_CACHED_JOINED = 256;
     private static final int PROBES = 4;
     private static final int GUESSES = 64;             // keys guessed by their place in the line
     private static final double[] POW10 = {
@@ -356,6 +361,7 @@ final class JsonObjectParser {
         int slot = (prefix.hashCode() * 31 + name.hashCode()) & (JOINED_SLOTS - 1);
         if (joinedPrefix[slot] == prefix && joinedName[slot] == name) return joined[slot];
         String j = prefix + '.' + name;
+        if (j.length() > MAX_CACHED_JOINED) return j;
         joinedPrefix[slot] = prefix;
         joinedName[slot] = name;
         joined[slot] = j;
