@@ -10,7 +10,7 @@ import java.util.List;
  * {@link Fields.Builder}: no tokens, no tree, no copy of the line. It accepts exactly what Jackson's default
  * streaming parser accepts (no comments, no single quotes, no leading zeros, no NaN, no trailing commas, no raw
  * control characters in strings; a lone surrogate from a {@code \\u} escape is kept in a value and rejected in a
- * key, as Jackson does) and keeps Jackson's default limits (1000 levels of nesting, numbers of 1000 characters,
+ * key, as Jackson does) and keeps Jackson's default limits (1000 levels of nesting, numbers of 1000 digits,
  * keys of 50000, strings of 20M). Nesting is tracked on an explicit stack, so deep input never needs call stack.
  *
  * <p>Per record it allocates only what the fields need. A key is first compared with the key found at the same
@@ -477,6 +477,7 @@ final class JsonObjectParser {
             }
         }
         int scale = 0;
+        int expDigits = 0;
         boolean integer = true;
         if (i < n && t.charAt(i) == '.') {
             integer = false;
@@ -502,11 +503,13 @@ final class JsonObjectParser {
             char c;
             while (i < n && isDigit(c = t.charAt(i))) {
                 if (e < 100_000) e = e * 10 + (c - '0');
+                expDigits++;
                 i++;
             }
             scale += negExp ? -e : e;
         }
-        if (i - start > MAX_NUMBER_LENGTH) throw new Failure("number longer than " + MAX_NUMBER_LENGTH + " characters" + at(start));
+        // Jackson's limit counts digits only: of the integer part, or of all three parts
+        if (digits + expDigits > MAX_NUMBER_LENGTH) throw new Failure("number longer than " + MAX_NUMBER_LENGTH + " digits" + at(start));
         pos = i;
         if (integer) {
             if (digits <= 18) return new Value.Int(negative ? -m : m);

@@ -56,6 +56,27 @@ class JsonDifferentialTest {
         assertTrue(corruptRejected > 50_000 && corruptAccepted > 5_000, corruptRejected + " / " + corruptAccepted);
     }
 
+    @Test
+    void agreesWithJacksonOnTheEdgeCaseTables() {
+        java.util.List<String> inputs = new java.util.ArrayList<>();
+        JsonObjectParserTest.valid().forEach(a -> inputs.add((String) a.get()[0]));
+        JsonObjectParserTest.invalid().forEach(a -> inputs.add((String) a.get()[0]));
+        for (String digits : new String[] {"1".repeat(1000), "1".repeat(1001), "-" + "1".repeat(1000),
+            "1." + "1".repeat(999), "1." + "1".repeat(1000), "1" .repeat(999) + ".5", "1".repeat(1000) + ".5",
+            "1." + "1".repeat(997) + "e5", "1." + "1".repeat(998) + "e5", "1e" + "0".repeat(999), "1e" + "0".repeat(1000)}) {
+            inputs.add("{\"n\":" + digits + "}");
+        }
+        for (int depth : new int[] {999, 1000, 1001}) {
+            inputs.add("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+            inputs.add("{\"a\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}");
+            inputs.add("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+        }
+        for (boolean flatten : new boolean[] {false, true}) {
+            JsonObjectParser p = new JsonObjectParser(flatten);
+            for (String json : inputs) assertEquals(jackson(json, flatten), ours(p, json), json.length() > 300 ? json.substring(0, 300) : json);
+        }
+    }
+
     private static String ours(JsonObjectParser p, String json) {
         if (json.isBlank()) return REJECTED;
         Fields.Builder b = Fields.builder();

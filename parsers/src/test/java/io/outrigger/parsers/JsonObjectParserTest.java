@@ -60,6 +60,9 @@ class JsonObjectParserTest {
                 Arguments.of("{\"a\":9007199254740993.0,\"b\":1e22,\"c\":1e23,\"d\":4.9e-324}",
                         "{\"a\":9.007199254740992E15,\"b\":1.0E22,\"c\":1.0E23,\"d\":4.9E-324}"),
                 Arguments.of("{\"a\":" + "9".repeat(1000) + "}", "{\"a\":Infinity}"),
+                // Jackson's limit of 1000 digits does not count the sign, the point or the 'e'
+                Arguments.of("{\"a\":-" + "9".repeat(1000) + ",\"b\":1." + "1".repeat(998) + "e5,\"c\":0." + "0".repeat(998) + "}",
+                        "{\"a\":-Infinity,\"b\":111111.11111111111,\"c\":0.0}"),
                 // literals, arrays, objects
                 Arguments.of("{\"t\":true,\"f\":false,\"n\":null}", "{\"t\":true,\"f\":false,\"n\":null}"),
                 Arguments.of("{\"a\":[],\"b\":[ 1 , \"x\" ,[true,null,[]],{\"k\":{}} ]}",
@@ -147,7 +150,9 @@ class JsonObjectParserTest {
                 Arguments.of(" \"s\" ", "not a JSON object"),
                 Arguments.of("12", "not a JSON object"),
                 Arguments.of("null", "not a JSON object"),
-                Arguments.of("{\"a\":" + "1".repeat(1001) + "}", "invalid JSON: number longer than 1000 characters at offset 5"),
+                Arguments.of("{\"a\":" + "1".repeat(1001) + "}", "invalid JSON: number longer than 1000 digits at offset 5"),
+                Arguments.of("{\"a\":-" + "1".repeat(1000) + ".5}", "invalid JSON: number longer than 1000 digits at offset 5"),
+                Arguments.of("{\"a\":1." + "1".repeat(998) + "e10}", "invalid JSON: number longer than 1000 digits at offset 5"),
                 Arguments.of("{\"" + "k".repeat(50_001) + "\":1}", "invalid JSON: key longer than 50000 characters at offset 1"),
                 Arguments.of("{\"" + "k\\n".repeat(25_001) + "\":1}", "invalid JSON: key longer than 50000 characters at offset 1"),
                 Arguments.of("{\"" + "k".repeat(100) + "\" 1}",
