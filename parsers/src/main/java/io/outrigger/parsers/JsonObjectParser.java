@@ -209,14 +209,15 @@ final class JsonObjectParser {
             case OBJECT -> v = new Value.Obj(builders[level].build());
             default -> {
                 int base = marks[level];
-                if (base == itemCount) {
-                    v = EMPTY_ARRAY;
-                } else {
-                    Value[] values = Arrays.copyOfRange(items, base, itemCount);
-                    Arrays.fill(items, base, itemCount, null);
-                    itemCount = base;
-                    v = new Value.Arr(Arrays.asList(values));
-                }
+                // an immutable list, which Value.Arr then keeps without copying it again
+                v = switch (itemCount - base) {
+                    case 0 -> EMPTY_ARRAY;
+                    case 1 -> new Value.Arr(List.of(items[base]));
+                    case 2 -> new Value.Arr(List.of(items[base], items[base + 1]));
+                    default -> new Value.Arr(List.of(Arrays.copyOfRange(items, base, itemCount)));
+                };
+                Arrays.fill(items, base, itemCount, null);
+                itemCount = base;
             }
         }
         builders[level] = null;
