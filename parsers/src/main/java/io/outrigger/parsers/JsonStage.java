@@ -1,8 +1,6 @@
 package io.outrigger.parsers;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.outrigger.core.event.Fields;
 import io.outrigger.core.event.LogRecord;
@@ -13,20 +11,22 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** JSON object lines to fields, with Jackson's streaming parser (no tree). */
+/**
+ * JSON object lines to fields, with {@link JsonObjectParser} (a single pass over the line, no tokens or tree).
+ * {@link #readValue} stays for stages that read JSON with Jackson's streaming parser (docker).
+ */
 final class JsonStage implements Stage {
 
-    private final JsonFactory factory = JsonFactory.builder().build();
     private final String source;
-    private final boolean flatten;
     private final String messageField;
     private final ParseErrors errors;
+    private final JsonObjectParser parser;
 
     JsonStage(JsonConfig config, ParseErrors errors) {
         this.source = config.source();
-        this.flatten = config.flatten();
         this.messageField = config.messageField();
         this.errors = errors;
+        this.parser = new JsonObjectParser(config.flatten());
     }
 
     @Override public void process(LogRecord record, StageOutput out) {
@@ -40,22 +40,9 @@ final class JsonStage implements Stage {
             return;
         }
         Fields.Builder fields = record.fields().toBuilder();
-        try (JsonParser p = factory.createParser(text)) {
-            JsonToken t = p.nextToken();
-            if (t != JsonToken.START_OBJECT) {
-                out.accept(errors.fail(record, "not a JSON object"));
-                return;
-            }
-            readObject(p, fields, null);
-            if (p.nextToken() != null) {
-                out.accept(errors.fail(record, "trailing content after JSON object"));
-                return;
-            }
-        } catch (JsonProcessingException e) {
-            out.accept(errors.fail(record, "invalid JSON: " + ParseErrors.clip(e.getOriginalMessage(), 120)));
-            return;
-        } catch (IOException | RuntimeException e) {
-            out.accept(errors.fail(record, "invalid JSON"));
+        String problem = parser.parse(text, fields);
+        if (problem != null) {
+            out.accept(errors.fail(record, ParseErrors.clip(problem, 160)));
             return;
         }
         out.accept(withFields(record, fields, messageField));
@@ -74,25 +61,7 @@ final class JsonStage implements Stage {
         return b.fields(fields.build()).build();
     }
 
-    private void readObject(JsonParser p, Fields.Builder into, String prefix) throws IOException {
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            String key = prefix == null ? name : prefix + '.' + name;
-            JsonToken v = p.nextToken();
-            if (v == JsonToken.START_OBJECT && flatten) {
-                int before = into.size();
-                readObject(p, into, key);
-                if (into.size() == before) into.put(key, new Value.Obj(Fields.EMPTY));
-            } else {
-                into.put(key, readValue(p, v));
-            }
-        }
-        if (t != JsonToken.END_OBJECT) throw new JsonProcessingException("unexpected token " + t, p.currentLocation()) {
-            private static final long serialVersionUID = 1L;
-        };
-    }
-
+    /** A value from Jackson's streaming parser, {@code t} being its first token. */
     static Value readValue(JsonParser p, JsonToken t) throws IOException {
         return switch (t) {
             case VALUE_STRING -> new Value.Str(p.getText());

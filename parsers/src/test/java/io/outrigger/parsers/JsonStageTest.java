@@ -57,4 +57,32 @@ class JsonStageTest {
         st.process(line("no field"), out);
         assertEquals("source field \"log\" missing", out.accepted.get(1).fields().get("parse_error").asText());
     }
+
+    @Test
+    void flattensTakesTheMessageFieldAndOverridesExistingFields() {
+        Stage st = stage("json", "{\"flatten\":true,\"message_field\":\"msg\"}");
+        Collector out = new Collector();
+        LogRecord r = line("{\"msg\":\"hello\",\"http\":{\"status\":200,\"h\":{}},\"stream\":\"json\",\"e\":{}}")
+                .toBuilder().fields(Fields.builder().put("stream", "stdout").put("pod", "p1").build()).build();
+        st.process(r, out);
+        LogRecord o = out.accepted.getFirst();
+        assertEquals("hello", o.message());
+        assertEquals("{\"stream\":\"json\",\"pod\":\"p1\",\"http.status\":200,\"http.h\":{},\"e\":{}}",
+                JsonCanon.of(o.fields()));
+    }
+
+    @Test
+    void invalidJsonSaysWhatAndWhere() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        st.process(line("{\"level\" \"info\"}"), out);
+        st.process(line("{\"a\":1}\u00a0"), out);
+        st.process(line("\t \u000b"), out);
+        st.process(line("{\"ok\":1}"), out);
+        assertEquals("invalid JSON: expected ':' after key \"level\" at offset 9",
+                out.accepted.get(0).fields().get("parse_error").asText());
+        assertEquals("trailing content after JSON object", out.accepted.get(1).fields().get("parse_error").asText());
+        assertEquals("empty line", out.accepted.get(2).fields().get("parse_error").asText());
+        assertEquals("{\"ok\":1}", JsonCanon.of(out.accepted.get(3).fields()), "a good line after bad ones");
+    }
 }

@@ -1,0 +1,260 @@
+package io.outrigger.parsers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.Value;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JsonObjectParserTest {
+
+    /** The fields (as {@link JsonCanon}) or the failure reason. */
+    static String parse(String text, boolean flatten) {
+        return parse(new JsonObjectParser(flatten), text);
+    }
+
+    static String parse(JsonObjectParser p, String text) {
+        Fields.Builder b = Fields.builder();
+        String problem = p.parse(text, b);
+        return problem != null ? problem : JsonCanon.of(b.build());
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("{}", "{}"),
+                Arguments.of(" \t\r\n{ \"a\" :\t1 ,\"b\"\n:\r\"x\" } \r\n", "{\"a\":1,\"b\":\"x\"}"),
+                Arguments.of("{\"s\":\"\",\"\":\"empty key\"}", "{\"s\":\"\",\"\":\"empty key\"}"),
+                // escapes
+                Arguments.of("{\"e\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", "{\"e\":\"\\\"\\\\/\\u0008\\u000c\\u000a\\u000d\\u0009\"}"),
+                Arguments.of("{\"u\":\"caf\\u00e9 \\ud83d\\ude00 \\u00E9\\u0000\"}", "{\"u\":\"caf\\u00e9 \\ud83d\\ude00 \\u00e9\\u0000\"}"),
+                Arguments.of("{\"a\\nb\\u0041\":1}", "{\"a\\u000abA\":1}"),
+                Arguments.of("{\"x\":\"before \\\" after\",\"y\":\"plain\"}", "{\"x\":\"before \\\" after\",\"y\":\"plain\"}"),
+                // lone surrogates from escapes are kept as they are (as Jackson does)
+                Arguments.of("{\"s\":\"\\ud800x\",\"t\":\"\\udc00\"}", "{\"s\":\"\\ud800x\",\"t\":\"\\udc00\"}"),
+                Arguments.of("{\"\\ud83d\\ude00\":1}", "{\"\\ud83d\\ude00\":1}"),
+                // raw non-ASCII, invalid UTF-8 already replaced by U+FFFD, DEL
+                Arguments.of("{\"ключ\":\"日本 😀\"}", "{\"\\u043a\\u043b\\u044e\\u0447\":\"\\u65e5\\u672c \\ud83d\\ude00\"}"),
+                Arguments.of("{\"m\":\"bad \uFFFD\uFFFD bytes\"}", "{\"m\":\"bad \\ufffd\\ufffd bytes\"}"),
+                Arguments.of("{\"d\":\"\u007f\u0080\u00ff\"}", "{\"d\":\"\\u007f\\u0080\\u00ff\"}"),
+                // numbers
+                Arguments.of("{\"a\":0,\"b\":-0,\"c\":-0.0,\"d\":0.0,\"e\":7,\"f\":-42}",
+                        "{\"a\":0,\"b\":0,\"c\":-0.0,\"d\":0.0,\"e\":7,\"f\":-42}"),
+                Arguments.of("{\"a\":1.5,\"b\":1e3,\"c\":1E+3,\"d\":1e-3,\"e\":0.1,\"f\":2.50e1,\"g\":-1.25E-2}",
+                        "{\"a\":1.5,\"b\":1000.0,\"c\":1000.0,\"d\":0.001,\"e\":0.1,\"f\":25.0,\"g\":-0.0125}"),
+                Arguments.of("{\"a\":123456789012345678,\"b\":9223372036854775807,\"c\":-9223372036854775808}",
+                        "{\"a\":123456789012345678,\"b\":9223372036854775807,\"c\":-9223372036854775808}"),
+                Arguments.of("{\"a\":9223372036854775808,\"b\":-9223372036854775809,\"c\":123456789012345678901234567890}",
+                        "{\"a\":9.223372036854776E18,\"b\":-9.223372036854776E18,\"c\":1.2345678901234568E29}"),
+                Arguments.of("{\"a\":123456789.123456789,\"b\":0.30000000000000004,\"c\":2.2250738585072011e-308}",
+                        "{\"a\":1.2345678912345679E8,\"b\":0.30000000000000004,\"c\":2.225073858507201E-308}"),
+                Arguments.of("{\"a\":1.7976931348623157e308,\"b\":1e400,\"c\":1e-400,\"d\":0e999999999999}",
+                        "{\"a\":1.7976931348623157E308,\"b\":Infinity,\"c\":0.0,\"d\":0.0}"),
+                Arguments.of("{\"a\":9007199254740993.0,\"b\":1e22,\"c\":1e23,\"d\":4.9e-324}",
+                        "{\"a\":9.007199254740992E15,\"b\":1.0E22,\"c\":1.0E23,\"d\":4.9E-324}"),
+                Arguments.of("{\"a\":" + "9".repeat(1000) + "}", "{\"a\":Infinity}"),
+                // Jackson's limit of 1000 digits does not count the sign, the point or the 'e'
+                Arguments.of("{\"a\":-" + "9".repeat(1000) + ",\"b\":1." + "1".repeat(998) + "e5,\"c\":0." + "0".repeat(998) + "}",
+                        "{\"a\":-Infinity,\"b\":111111.11111111111,\"c\":0.0}"),
+                // literals, arrays, objects
+                Arguments.of("{\"t\":true,\"f\":false,\"n\":null}", "{\"t\":true,\"f\":false,\"n\":null}"),
+                Arguments.of("{\"a\":[],\"b\":[ 1 , \"x\" ,[true,null,[]],{\"k\":{}} ]}",
+                        "{\"a\":[],\"b\":[1,\"x\",[true,null,[]],{\"k\":{}}]}"),
+                Arguments.of("{\"a\":{\"b\":{\"c\":1},\"d\":{}},\"e\":{}}", "{\"a\":{\"b\":{\"c\":1},\"d\":{}},\"e\":{}}"),
+                // duplicate keys: the last value wins, in the first one's place (Fields.Builder.put)
+                Arguments.of("{\"a\":1,\"b\":2,\"a\":3}", "{\"a\":3,\"b\":2}"),
+                Arguments.of("{\"o\":{\"x\":1,\"x\":{\"y\":2}}}", "{\"o\":{\"x\":{\"y\":2}}}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valid")
+    void parsesValidObjects(String json, String expected) {
+        assertEquals(expected, parse(json, false), json);
+    }
+
+    @Test
+    void flattenJoinsNestedKeysWithDotsAndKeepsEmptyObjects() {
+        assertEquals("{\"a.b\":1,\"a.c.d\":2,\"a.c.e\":[{\"f\":{\"g\":1}}],\"h\":3}",
+                parse("{\"a\":{\"b\":1,\"c\":{\"d\":2,\"e\":[{\"f\":{\"g\":1}}]}},\"h\":3}", true));
+        assertEquals("{\"a\":{},\"b.c\":{}}", parse("{\"a\":{},\"b\":{\"c\":{}}}", true));
+        // as before: an object that adds no new key (here a repeated one) also leaves an empty object behind
+        assertEquals("{\"a.b\":2,\"a\":{}}", parse("{\"a\":{\"b\":1},\"a\":{\"b\":2}}", true));
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("{\"level\" \"x\"}", "invalid JSON: expected ':' after key \"level\" at offset 9"),
+                Arguments.of("{\"a\":1,}", "invalid JSON: expected a quoted key at offset 7, found '}'"),
+                Arguments.of("{\"a\":}", "invalid JSON: expected a value at offset 5, found '}'"),
+                Arguments.of("{\"a\":1 \"b\":2}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 7, found '\"'"),
+                Arguments.of("{\"a\":1", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 6, found end of input"),
+                Arguments.of("{", "invalid JSON: expected a quoted key at offset 1, found end of input"),
+                Arguments.of("{'a':1}", "invalid JSON: expected a quoted key at offset 1, found '''"),
+                Arguments.of("{a:1}", "invalid JSON: expected a quoted key at offset 1, found 'a'"),
+                Arguments.of("{\"a\":01}", "invalid JSON: leading zero in number at offset 5"),
+                Arguments.of("{\"a\":-01}", "invalid JSON: leading zero in number at offset 5"),
+                Arguments.of("{\"a\":-}", "invalid JSON: expected a digit at offset 6, found '}'"),
+                Arguments.of("{\"a\":-", "invalid JSON: expected a digit at offset 6, found end of input"),
+                Arguments.of("{\"a\":1.}", "invalid JSON: expected a digit after '.' at offset 7, found '}'"),
+                Arguments.of("{\"a\":1.e5}", "invalid JSON: expected a digit after '.' at offset 7, found 'e'"),
+                Arguments.of("{\"a\":.5}", "invalid JSON: expected a value at offset 5, found '.'"),
+                Arguments.of("{\"a\":+1}", "invalid JSON: expected a value at offset 5, found '+'"),
+                Arguments.of("{\"a\":1e}", "invalid JSON: expected a digit in exponent at offset 7, found '}'"),
+                Arguments.of("{\"a\":1e+}", "invalid JSON: expected a digit in exponent at offset 8, found '}'"),
+                Arguments.of("{\"a\":0x10}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 6, found 'x'"),
+                Arguments.of("{\"a\":NaN}", "invalid JSON: expected a value at offset 5, found 'N'"),
+                Arguments.of("{\"a\":Infinity}", "invalid JSON: expected a value at offset 5, found 'I'"),
+                Arguments.of("{\"a\":tru}", "invalid JSON: unrecognized token 'tru' at offset 5"),
+                Arguments.of("{\"a\":True}", "invalid JSON: expected a value at offset 5, found 'T'"),
+                Arguments.of("{\"a\":nul", "invalid JSON: unrecognized token 'nul' at offset 5"),
+                Arguments.of("{\"a\":falsey}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 10, found 'y'"),
+                Arguments.of("{\"a\":\"x\\qy\"}", "invalid JSON: invalid escape '\\q' at offset 7"),
+                Arguments.of("{\"a\":\"x\\\ty\"}", "invalid JSON: invalid escape ('\\' followed by U+0009) at offset 7"),
+                Arguments.of("{\"a\":\"\\u12G4\"}", "invalid JSON: invalid \\u escape (expected four hex digits) at offset 6"),
+                Arguments.of("{\"a\":\"\\u12\"}", "invalid JSON: invalid \\u escape (expected four hex digits) at offset 6"),
+                Arguments.of("{\"a\":\"\\u12", "invalid JSON: invalid \\u escape (expected four hex digits) at offset 6"),
+                Arguments.of("{\"a\":\"\\", "invalid JSON: unterminated string starting at offset 5"),
+                // as Jackson: escaped surrogates in keys must pair up (in values they are kept as they are)
+                Arguments.of("{\"\\ude00\":1}", "invalid JSON: unpaired surrogate \\uDE00 in key at offset 2"),
+                Arguments.of("{\"x\\ud83d\":1}", "invalid JSON: unpaired surrogate \\uD83D in key at offset 3"),
+                Arguments.of("{\"\\ud83dx\":1}", "invalid JSON: unpaired surrogate \\uD83D in key at offset 2"),
+                Arguments.of("{\"\\ud83d\\ud83d\":1}", "invalid JSON: unpaired surrogate \\uD83D in key at offset 2"),
+                Arguments.of("{\"\\ud83d\\u0041\":1}", "invalid JSON: unpaired surrogate \\uD83D in key at offset 2"),
+                Arguments.of("{\"a\":\"x\ny\"}", "invalid JSON: unescaped control character U+000A in string at offset 7"),
+                Arguments.of("{\"a\":\"\\n\ty\"}", "invalid JSON: unescaped control character U+0009 in string at offset 8"),
+                Arguments.of("{\"a\u0001\":1}", "invalid JSON: unescaped control character U+0001 in string at offset 3"),
+                Arguments.of("{\"a\":\"x", "invalid JSON: unterminated string starting at offset 5"),
+                Arguments.of("{\"a", "invalid JSON: unterminated key starting at offset 1"),
+                Arguments.of("{\"a\":[1,]}", "invalid JSON: expected a value at offset 8, found ']'"),
+                Arguments.of("{\"a\":[1 2]}", "invalid JSON: expected ',' or ']' in array at offset 8, found '2'"),
+                Arguments.of("{\"a\":[1", "invalid JSON: expected ',' or ']' in array at offset 7, found end of input"),
+                Arguments.of("{\"a\":{\"b\":1}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 12, found end of input"),
+                Arguments.of("{\"a\":1,\"a\":2 x}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 13, found 'x'"),
+                Arguments.of("{\"a\":1\u000b}", "invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 6, found U+000B"),
+                Arguments.of("\u00a0{}", "invalid JSON: expected a value at offset 0, found U+00A0"),
+                Arguments.of("\ufeff{}", "invalid JSON: expected a value at offset 0, found U+FEFF"),
+                Arguments.of("this is not json", "invalid JSON: unrecognized token 'this' at offset 0"),
+                Arguments.of("[1,2", "invalid JSON: expected ',' or ']' in array at offset 4, found end of input"),
+                Arguments.of("{\"a\":1}}", "trailing content after JSON object"),
+                Arguments.of("{\"a\":1} {\"b\":2}", "trailing content after JSON object"),
+                Arguments.of("{\"a\":1}/*c*/", "trailing content after JSON object"),
+                Arguments.of("{} x", "trailing content after JSON object"),
+                Arguments.of("[1,2]", "not a JSON object"),
+                Arguments.of(" \"s\" ", "not a JSON object"),
+                Arguments.of("12", "not a JSON object"),
+                Arguments.of("null", "not a JSON object"),
+                Arguments.of("{\"a\":" + "1".repeat(1001) + "}", "invalid JSON: number longer than 1000 digits at offset 5"),
+                Arguments.of("{\"a\":-" + "1".repeat(1000) + ".5}", "invalid JSON: number longer than 1000 digits at offset 5"),
+                Arguments.of("{\"a\":1." + "1".repeat(998) + "e10}", "invalid JSON: number longer than 1000 digits at offset 5"),
+                Arguments.of("{\"" + "k".repeat(50_001) + "\":1}", "invalid JSON: key longer than 50000 characters at offset 1"),
+                Arguments.of("{\"" + "k\\n".repeat(25_001) + "\":1}", "invalid JSON: key longer than 50000 characters at offset 1"),
+                Arguments.of("{\"" + "k".repeat(100) + "\" 1}",
+                        "invalid JSON: expected ':' after key \"" + "k".repeat(40) + "...\" at offset 104"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void rejectsInvalidInputWithAReasonAndOffset(String json, String expected) {
+        assertEquals(expected, parse(json, false));
+        assertEquals(expected, parse(json, true));
+    }
+
+    @Test
+    void nestingIsLimitedTo1000LevelsWithoutRunningOutOfAHalfMebibyteStack() throws InterruptedException {
+        String ok = "{\"a\":".repeat(1000) + "1" + "}".repeat(1000);
+        String tooDeep = "{\"a\":".repeat(1001) + "1" + "}".repeat(1001);
+        String okArrays = "{\"a\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        String deepArrays = "{\"a\":" + "[".repeat(100_000);
+        String deepMixed = "{\"a\":[".repeat(100_000);
+        AtomicReference<Object> result = new AtomicReference<>();
+        // the agent runs with -Xss512k; a fresh thread also runs the parser interpreted (the largest frames)
+        Thread t = new Thread(null, () -> {
+            try {
+                JsonObjectParser p = new JsonObjectParser(false);
+                JsonObjectParser flat = new JsonObjectParser(true);
+                result.set(new String[] {parse(p, ok), parse(p, tooDeep), parse(p, okArrays), parse(p, deepArrays),
+                        parse(p, deepMixed), parse(flat, ok), parse(flat, tooDeep), parse(p, "[".repeat(100_000))});
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        }, "small-stack", 512 * 1024);
+        t.start();
+        t.join();
+        if (result.get() instanceof Throwable e) throw new AssertionError(e);
+        String[] r = (String[]) result.get();
+        assertTrue(r[0].startsWith("{\"a\":{\"a\":{"), r[0].substring(0, 20));
+        assertEquals("invalid JSON: nesting deeper than 1000 levels at offset 5000", r[1]);
+        assertTrue(r[2].startsWith("{\"a\":[[[["), r[2].substring(0, 20));
+        assertEquals("invalid JSON: nesting deeper than 1000 levels at offset 1004", r[3]);
+        assertEquals("invalid JSON: nesting deeper than 1000 levels at offset 3000", r[4]);
+        assertEquals("{\"" + "a.".repeat(999) + "a\":1}", r[5]);
+        assertEquals("invalid JSON: nesting deeper than 1000 levels at offset 5000", r[6]);
+        assertEquals("invalid JSON: nesting deeper than 1000 levels at offset 1000", r[7]);
+    }
+
+    @Test
+    void oneMebibyteLines() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        // many members
+        StringBuilder sb = new StringBuilder("{");
+        int n = 0;
+        while (sb.length() < (1 << 20)) sb.append(n == 0 ? "" : ",").append("\"k").append(n).append("\":").append(n++);
+        sb.append('}');
+        Fields.Builder b = Fields.builder();
+        assertNull(p.parse(sb.toString(), b));
+        Fields f = b.build();
+        assertEquals(n, f.size());
+        assertEquals(new Value.Int(n - 1), f.value(n - 1));
+        // one string with escapes all through it, and a long array
+        String chunk = "abc\\n\\u00e9\\ud83d\\ude00\\\"";
+        String big = "{\"s\":\"" + chunk.repeat((1 << 20) / chunk.length()) + "\",\"arr\":[" + "1,".repeat(200_000) + "2]}";
+        b = Fields.builder();
+        assertNull(p.parse(big, b));
+        f = b.build();
+        assertEquals("abc\n\u00e9\ud83d\ude00\"".repeat((1 << 20) / chunk.length()), f.get("s").asText());
+        assertEquals(200_001, ((Value.Arr) f.get("arr")).values().size());
+        // and the parser is fine for the next small record
+        assertEquals("{\"x\":[1,2]}", parse(p, "{\"x\":[1,2]}"));
+    }
+
+    @Test
+    void keysAreReusedAcrossRecordsAndRandomKeysStayCorrect() {
+        JsonObjectParser p = new JsonObjectParser(true);
+        Fields.Builder first = Fields.builder();
+        Fields.Builder second = Fields.builder();
+        p.parse("{\"level\":\"info\",\"http\":{\"status\":200}}", first);
+        p.parse("{\"level\":\"warn\",\"http\":{\"status\":500}}", second);
+        assertSame(first.build().name(0), second.build().name(0), "the key String is reused");
+        assertSame(first.build().name(1), second.build().name(1), "the joined key String is reused");
+        // a stream of distinct keys (the cache evicts, never grows) keeps giving the right names
+        for (int i = 0; i < 20_000; i++) {
+            String k = "key-" + Integer.toHexString(i * 0x9E3779B9);
+            Fields.Builder b = Fields.builder();
+            assertNull(p.parse("{\"" + k + "\":{\"" + k + "\":" + i + "},\"level\":1}", b));
+            Fields f = b.build();
+            assertEquals(k + "." + k, f.name(0));
+            assertEquals(new Value.Int(i), f.value(0));
+            assertEquals("level", f.name(1));
+        }
+    }
+
+    @Test
+    void keyGuessedFromThePreviousLineMustMatchExactly() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        assertEquals("{\"level\":1,\"a\\u000ab\":2}", parse(p, "{\"level\":1,\"a\\nb\":2}"));
+        assertEquals("{\"levels\":1,\"ab\":2}", parse(p, "{\"levels\":1,\"ab\":2}"));
+        assertEquals("{\"lev\":1,\"a\":2}", parse(p, "{\"lev\":1,\"a\":2}"));
+        assertEquals("{\"level\":1,\"a\\u000ab\":2}", parse(p, "{\"level\":1,\"a\\nb\":2}"));
+        assertEquals("invalid JSON: unescaped control character U+000A in string at offset 13",
+                parse(p, "{\"level\":1,\"a\nb\":2}"), "a decoded key is never matched against raw text");
+        assertEquals("{\"level\":{\"level\":1}}", parse(p, "{\"level\":{\"level\":1}}"));
+        assertEquals("invalid JSON: unterminated key starting at offset 1", parse(p, "{\"level"));
+    }
+}
