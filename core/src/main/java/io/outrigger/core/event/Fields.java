@@ -132,11 +132,10 @@ public final class Fields {
         public Builder put(String name, Value value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
-                    values[i] = value;
-                    return this;
-                }
+            int i = indexOf(name);
+            if (i >= 0) {
+                values[i] = value;
+                return this;
             }
             if (size == names.length) {
                 names = Arrays.copyOf(names, size * 2);
@@ -155,20 +154,28 @@ public final class Fields {
         }
 
         public Value get(String name) {
-            for (int i = 0; i < size; i++) if (names[i].equals(name)) return values[i];
-            return null;
+            int i = indexOf(name);
+            return i < 0 ? null : values[i];
+        }
+
+        /** Names are usually the same String objects (parsers share them), and Strings cache their hash. */
+        private int indexOf(String name) {
+            int h = name.hashCode();
+            for (int i = 0; i < size; i++) {
+                String n = names[i];
+                if (n == name || n.hashCode() == h && n.equals(name)) return i;
+            }
+            return -1;
         }
 
         public Builder remove(String name) {
-            for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
-                    System.arraycopy(names, i + 1, names, i, size - i - 1);
-                    System.arraycopy(values, i + 1, values, i, size - i - 1);
-                    size--;
-                    names[size] = null;
-                    values[size] = null;
-                    return this;
-                }
+            int i = indexOf(name);
+            if (i >= 0) {
+                System.arraycopy(names, i + 1, names, i, size - i - 1);
+                System.arraycopy(values, i + 1, values, i, size - i - 1);
+                size--;
+                names[size] = null;
+                values[size] = null;
             }
             return this;
         }
