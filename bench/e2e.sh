@@ -3,7 +3,9 @@
 # to a `file` output (optionally through stages), and we report lines/s, MB/s, CPU seconds per million lines and
 # peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
 #
-#   bench/e2e.sh [-n LINES] [-s none|json|regex|nginx] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL] [-b BUFFER]
+#   bench/e2e.sh [-n LINES] [-s none|json|json_msg|regex|nginx] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL] [-b BUFFER]
+# (json keeps the whole line as the message, next to its fields; json_msg makes the "msg" field the message, so
+# the output writes the parsed record only, as Fluent Bit's json parser does by default)
 # (-b sets agent.buffer.max_bytes, e.g. 8MiB; the default is the agent's default)
 #
 # The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL.
@@ -48,6 +50,7 @@ echo "generated $lines lines, $((bytes / lines)) bytes/line on average, $((bytes
 case "$stages" in
   none) stage_yaml="[]";;
   json) stage_yaml="[json]";;
+  json_msg) stage_yaml="[{json: {message_field: msg}}]";;
   regex) stage_yaml='[{regex: {pattern: "\"level\":\"(?<level>[A-Z]+)\".*\"order_id\":(?<order>[0-9]+)"}}]';;
   nginx) stage_yaml='[{regex: {preset: nginx_combined}}]';;
   *) echo "unknown stages $stages" >&2; exit 2;;
