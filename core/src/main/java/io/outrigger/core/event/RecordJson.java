@@ -14,7 +14,16 @@ public final class RecordJson {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    private static final int NAME_SLOTS = 128;
+    private static final int MAX_CACHED_NAME = 64;
+
     private final JsonBuffer scratch = new JsonBuffer(512);
+    /**
+     * Field names already rendered as {@code "name":}, a direct-mapped cache by the name's (cached) hash: names
+     * repeat on every record and are usually the very same String objects, so most become one array copy.
+     */
+    private final String[] nameKeys = new String[NAME_SLOTS];
+    private final byte[][] nameBytes = new byte[NAME_SLOTS][];
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
 
@@ -53,7 +62,8 @@ public final class RecordJson {
                 collisions = true;
                 continue;
             }
-            b.append(',').appendString(name).append(':');
+            b.append(',');
+            appendName(b, name);
             appendValue(b, f.value(i));
         }
         if (collisions) {
@@ -73,7 +83,8 @@ public final class RecordJson {
             b.appendAscii(",\"labels\":{");
             for (int i = 0; i < l.size(); i++) {
                 if (i > 0) b.append(',');
-                b.appendString(l.name(i)).append(':').appendString(l.value(i));
+                appendName(b, l.name(i));
+                b.appendString(l.value(i));
             }
             b.append('}');
         }
@@ -106,6 +117,23 @@ public final class RecordJson {
             b.append('}');
         }
         b.append('}');
+    }
+
+    /** Appends {@code "name":}, from the cache when this name was rendered before. */
+    private void appendName(JsonBuffer b, String name) {
+        int slot = name.hashCode() & (NAME_SLOTS - 1);
+        String key = nameKeys[slot];
+        if (key == name || key != null && key.equals(name)) {
+            byte[] bytes = nameBytes[slot];
+            b.append(bytes, 0, bytes.length);
+            return;
+        }
+        int start = b.length();
+        b.appendString(name).append(':');
+        if (name.length() <= MAX_CACHED_NAME) {
+            nameBytes[slot] = java.util.Arrays.copyOfRange(b.array(), start, b.length());
+            nameKeys[slot] = name;
+        }
     }
 
     private static boolean isReserved(String name) {

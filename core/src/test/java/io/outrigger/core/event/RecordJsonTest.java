@@ -41,6 +41,23 @@ class RecordJsonTest {
     }
 
     @Test
+    void namesSharingACacheSlotAndNamesNeedingEscapesRenderRightEveryTime() {
+        assertEquals("Aa".hashCode(), "BB".hashCode(), "the two names hash alike, so they fight over one slot");
+        RecordJson json = new RecordJson();
+        JsonBuffer b = new JsonBuffer();
+        for (int round = 0; round < 3; round++) {
+            LogRecord r = LogRecord.builder().message("m").labels(Labels.of("BB", "y").with("Aa", "x"))
+                    .fields(Fields.builder().put("Aa", Value.of(1)).put("BB", Value.of(2)).put("q\"uote", Value.of(3))
+                            .put(new String("Aa".toCharArray()), Value.of(4)).build())
+                    .build();
+            b.reset();
+            json.append(b, r);
+            assertEquals("{\"@timestamp\":\"1970-01-01T00:00:00.000000000Z\",\"message\":\"m\",\"Aa\":4,\"BB\":2,"
+                    + "\"q\\\"uote\":3,\"labels\":{\"Aa\":\"x\",\"BB\":\"y\"}}", b.toString(), "round " + round);
+        }
+    }
+
+    @Test
     void wholeSecondsKeepTheirSeconds() {
         StringBuilder sb = new StringBuilder();
         new RecordJson().appendTimestamp(sb, Instant.parse("2026-11-27T05:00:00Z").getEpochSecond() * 1_000_000_000L);
