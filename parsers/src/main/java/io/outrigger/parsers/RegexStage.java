@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Named groups of a pattern compiled once (the matcher is reused: a stage runs on one thread). */
+/**
+ * Named groups of a pattern compiled once (the matcher is reused: a stage runs on one thread). The nginx_combined
+ * preset first tries {@link NginxCombinedScanner}, which gives the same groups without the regex engine or declines.
+ */
 final class RegexStage implements Stage {
 
     private static final int STRING = 0, INT = 1, FLOAT = 2, BOOL = 3;
@@ -25,10 +28,16 @@ final class RegexStage implements Stage {
     private final String timeKey;
     private final TimeParser time;
     private final ParseErrors errors;
+    private final boolean scanNginx;
+    /** start/end of each group by group number, from the scanner or copied from the matcher. */
+    private final int[] offsets;
 
+    /** {@code scanNginx}: the pattern is the nginx_combined preset, so {@link NginxCombinedScanner} may answer. */
     RegexStage(Pattern pattern, Map<String, String> typeNames, String source, String timeKey, TimeParser time,
-               ParseErrors errors) {
+               ParseErrors errors, boolean scanNginx) {
         this.matcher = pattern.matcher("");
+        this.scanNginx = scanNginx && NginxCombinedScanner.fits(pattern);
+        this.offsets = new int[2 * Math.max(matcher.groupCount() + 1, NginxCombinedScanner.GROUPS)];
         var entries = pattern.namedGroups().entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
                 .filter(e -> !e.getKey().equals("message")).toList();
         names = new String[entries.size()];
@@ -57,32 +66,44 @@ final class RegexStage implements Stage {
             out.accept(errors.fail(record, "source field \"" + source + "\" missing"));
             return;
         }
-        Matcher m = matcher.reset(s);
-        boolean found;
-        try {
-            found = m.find();
-        } catch (StackOverflowError e) {
-            found = false;
+        int[] off = offsets;
+        if (!scanNginx || !NginxCombinedScanner.scan(s, off)) {
+            Matcher m = matcher.reset(s);
+            boolean found;
+            try {
+                found = m.find();
+            } catch (StackOverflowError e) {
+                matcher.reset("");
+                out.accept(errors.fail(record, "line too complex for the pattern"));
+                return;
+            }
+            if (!found) {
+                matcher.reset("");
+                out.accept(errors.fail(record, "no match"));
+                return;
+            }
+            for (int g : groups) {
+                off[2 * g] = m.start(g);
+                off[2 * g + 1] = m.end(g);
+            }
+            if (messageGroup >= 0) {
+                off[2 * messageGroup] = m.start(messageGroup);
+                off[2 * messageGroup + 1] = m.end(messageGroup);
+            }
             matcher.reset("");
-            out.accept(errors.fail(record, "line too complex for the pattern"));
-            return;
-        }
-        if (!found) {
-            matcher.reset("");
-            out.accept(errors.fail(record, "no match"));
-            return;
         }
         Fields.Builder fields = record.fields().toBuilder();
         LogRecord.Builder b = record.toBuilder();
         for (int i = 0; i < names.length; i++) {
-            int start = m.start(groups[i]);
+            int start = off[2 * groups[i]];
             if (start < 0) continue;
-            String v = s.substring(start, m.end(groups[i]));
+            String v = s.substring(start, off[2 * groups[i] + 1]);
             Value value = convert(v, types[i]);
             if (value != null) fields.put(names[i], value);
         }
-        if (messageGroup >= 0 && m.start(messageGroup) >= 0) b.message(s.substring(m.start(messageGroup), m.end(messageGroup)));
-        matcher.reset("");
+        if (messageGroup >= 0 && off[2 * messageGroup] >= 0) {
+            b.message(s.substring(off[2 * messageGroup], off[2 * messageGroup + 1]));
+        }
         if (time != null) {
             Value t = fields.get(timeKey);
             long nanos = t == null ? TimeParser.FAILED : time.parse(t);

@@ -89,6 +89,6 @@ public final class RegexStageFactory implements StageFactory<RegexConfig> {
         TimeParser time = timeFormat == null || timeFormat.equals("none") ? null
                 : TimeParser.of(timeFormat, ZoneId.of(c.timezone()), context.clock());
         return new RegexStage(Pattern.compile(pattern), types, c.source(), c.timeKey(), time,
-                new ParseErrors(context, type()));
+                new ParseErrors(context, type()), "nginx_combined".equals(c.preset()));
     }
 }
