@@ -22,8 +22,12 @@ public final class JsonBuffer {
         ESCAPE['\\'] = 1;
     }
 
+    /** Strings up to this many chars are encoded through the kept scratch array; longer ones through a new one. */
+    private static final int MAX_SCRATCH_CHARS = 64 * 1024;
+
     private byte[] buf;
     private int pos;
+    private char[] chars = new char[256];
 
     public JsonBuffer(int capacity) { buf = new byte[Math.max(16, capacity)]; }
 
@@ -91,59 +95,78 @@ public final class JsonBuffer {
         return this;
     }
 
-    private static boolean isLineSeparator(byte[] src, int i, int n) {
-        return src[i] == (byte) 0xE2 && i + 2 < n && src[i + 1] == (byte) 0x80 && (src[i + 2] == (byte) 0xA8 || src[i + 2] == (byte) 0xA9);
-    }
-
     /**
-     * Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8. The string is encoded by the JDK's
-     * intrinsic (a plain copy for Latin-1 text), then escaped byte by byte: UTF-8 multi-byte sequences never
-     * contain bytes below 0x80, so only control characters, {@code "} and {@code \\} need a look. An unpaired
-     * surrogate, which UTF-8 cannot encode, becomes {@code ?}.
+     * Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8 in one pass. The chars are copied into
+     * a scratch array this buffer keeps ({@code getChars}, an intrinsic that inflates Latin-1 text), so rendering
+     * allocates nothing per string: fewer young collections on the output thread. U+2028 and U+2029, valid JSON,
+     * are escaped so that no JavaScript or line-based reader splits on them; an unpaired surrogate, which UTF-8
+     * cannot encode, becomes {@code ?}.
      */
     public JsonBuffer appendString(String s) {
-        byte[] src = s.getBytes(StandardCharsets.UTF_8);
-        int n = src.length;
+        int n = s.length();
+        char[] src = n <= MAX_SCRATCH_CHARS ? scratch(n) : new char[n];
+        s.getChars(0, n, src, 0);
         ensure(n * 6 + 2);
         byte[] b = buf;
         int p = pos;
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
-            byte c = src[i];
-            if (c >= 0 ? ESCAPE[c] == 0 : !isLineSeparator(src, i, n)) {
-                b[p++] = c;
-                continue;
-            }
-            if (c < 0) { // U+2028 / U+2029: valid JSON, but escaped so no JavaScript or line-based reader splits on them
+            char c = src[i];
+            if (c < 0x80) {
+                if (ESCAPE[c] == 0) {
+                    b[p++] = (byte) c;
+                    continue;
+                }
+                b[p++] = '\\';
+                switch (c) {
+                    case '"' -> b[p++] = '"';
+                    case '\\' -> b[p++] = '\\';
+                    case '\n' -> b[p++] = 'n';
+                    case '\r' -> b[p++] = 'r';
+                    case '\t' -> b[p++] = 't';
+                    case '\b' -> b[p++] = 'b';
+                    case '\f' -> b[p++] = 'f';
+                    default -> {
+                        b[p++] = 'u';
+                        b[p++] = '0';
+                        b[p++] = '0';
+                        b[p++] = HEX[c >> 4 & 15];
+                        b[p++] = HEX[c & 15];
+                    }
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(src[i + 1])) {
+                    int cp = Character.toCodePoint(c, src[++i]);
+                    b[p++] = (byte) (0xF0 | cp >> 18);
+                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    b[p++] = '?';
+                }
+            } else if (c == '\u2028' || c == '\u2029') {
                 b[p++] = '\\';
                 b[p++] = 'u';
                 b[p++] = '2';
                 b[p++] = '0';
                 b[p++] = '2';
-                b[p++] = (byte) (src[i + 2] == (byte) 0xA8 ? '8' : '9');
-                i += 2;
-                continue;
-            }
-            b[p++] = '\\';
-            switch (c) {
-                case '"' -> b[p++] = '"';
-                case '\\' -> b[p++] = '\\';
-                case '\n' -> b[p++] = 'n';
-                case '\r' -> b[p++] = 'r';
-                case '\t' -> b[p++] = 't';
-                case '\b' -> b[p++] = 'b';
-                case '\f' -> b[p++] = 'f';
-                default -> {
-                    b[p++] = 'u';
-                    b[p++] = '0';
-                    b[p++] = '0';
-                    b[p++] = HEX[c >> 4 & 15];
-                    b[p++] = HEX[c & 15];
-                }
+                b[p++] = (byte) (c == '\u2028' ? '8' : '9');
+            } else {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
             }
         }
         b[p++] = '"';
         pos = p;
         return this;
+    }
+
+    private char[] scratch(int n) {
+        if (chars.length < n) chars = new char[Math.max(n, Math.min(MAX_SCRATCH_CHARS, chars.length * 2))];
+        return chars;
     }
 }

@@ -22,6 +22,18 @@ class JsonBufferTest {
     }
 
     @Test
+    void textWithoutEscapesIsExactlyItsUtf8BetweenQuotes() {
+        JsonBuffer b = new JsonBuffer(4);
+        for (String s : new String[] {"caf\u00e9 \u4e2d\u6587 \uD83D\uDE00 \u00ff\u0080\u07ff\u0800\uffff",
+                "long " + "x\u00e9\u4e2d".repeat(30_000), "short again"}) { // the long one passes the kept scratch
+            b.reset();
+            b.appendString(s);
+            assertEquals("\"" + s + "\"", b.toString());
+            assertEquals(("\"" + s + "\"").getBytes(StandardCharsets.UTF_8).length, b.length());
+        }
+    }
+
+    @Test
     void unpairedSurrogateBecomesAQuestionMark() throws Exception {
         JsonBuffer b = new JsonBuffer();
         b.appendString("a\uD800b");
