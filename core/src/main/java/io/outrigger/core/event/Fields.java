@@ -53,7 +53,7 @@ public final class Fields {
         };
     }
 
-    public static Builder builder() { return new Builder(4); }
+    public static Builder builder() { return new Builder(8); }
 
     public static Fields of(String name, Value value) { return builder().put(name, value).build(); }
 
@@ -117,6 +117,8 @@ public final class Fields {
         private String[] names;
         private Value[] values;
         private int size;
+        /** The arrays were handed to a built {@link Fields} as they were: copy them before any change. */
+        private boolean shared;
 
         private Builder(int capacity) {
             names = new String[capacity];
@@ -124,7 +126,7 @@ public final class Fields {
         }
 
         private Builder(Fields from) {
-            names = Arrays.copyOf(from.names, Math.max(4, from.names.length + 2));
+            names = Arrays.copyOf(from.names, Math.max(8, from.names.length + 4));
             values = Arrays.copyOf(from.values, names.length);
             size = from.names.length;
         }
@@ -133,6 +135,7 @@ public final class Fields {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
             int i = indexOf(name);
+            unshare();
             if (i >= 0) {
                 values[i] = value;
                 return this;
@@ -171,6 +174,7 @@ public final class Fields {
         public Builder remove(String name) {
             int i = indexOf(name);
             if (i >= 0) {
+                unshare();
                 System.arraycopy(names, i + 1, names, i, size - i - 1);
                 System.arraycopy(values, i + 1, values, i, size - i - 1);
                 size--;
@@ -182,9 +186,21 @@ public final class Fields {
 
         public int size() { return size; }
 
+        /** A builder filled to its capacity hands its arrays over instead of copying them (copy-on-write after). */
         public Fields build() {
             if (size == 0) return EMPTY;
+            if (size == names.length) {
+                shared = true;
+                return new Fields(names, values);
+            }
             return new Fields(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
+        }
+
+        private void unshare() {
+            if (!shared) return;
+            names = names.clone();
+            values = values.clone();
+            shared = false;
         }
     }
 }

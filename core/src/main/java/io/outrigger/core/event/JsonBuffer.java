@@ -79,9 +79,25 @@ public final class JsonBuffer {
         return this;
     }
 
+    /** Appends a decimal number, digits written in place (no String per number). */
     public JsonBuffer append(long v) {
-        if (v >= 0 && v < 10) return append((byte) ('0' + v));
-        return appendAscii(Long.toString(v));
+        if (v == Long.MIN_VALUE) return appendAscii(Long.toString(v));
+        ensure(20);
+        byte[] b = buf;
+        int p = pos;
+        if (v < 0) {
+            b[p++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) digits++;
+        int end = p + digits;
+        for (int i = end - 1; i >= p; i--) {
+            b[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        pos = end;
+        return this;
     }
 
     /** Appends a non-negative number left-padded with zeros to {@code width} digits. */

@@ -34,6 +34,17 @@ class JsonBufferTest {
     }
 
     @Test
+    void longsAreWrittenInPlace() {
+        JsonBuffer b = new JsonBuffer(4);
+        long[] values = {0, 9, 10, -1, -10, 99, 100, 1234567890123L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1};
+        for (long v : values) {
+            b.reset();
+            b.append(v);
+            assertEquals(Long.toString(v), b.toString());
+        }
+    }
+
+    @Test
     void unpairedSurrogateBecomesAQuestionMark() throws Exception {
         JsonBuffer b = new JsonBuffer();
         b.appendString("a\uD800b");
