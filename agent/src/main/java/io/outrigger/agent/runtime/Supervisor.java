@@ -32,7 +32,14 @@ public final class Supervisor {
 
     private Agent newAgent(PipelineConfig c) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        AgentHttpServer.registerJvmMetrics(registry);
+        // JVM metrics load a few hundred JMX classes (~0.3 s): register them beside start-up, not before it
+        Thread.ofPlatform().name("outrigger-jvm-metrics").daemon(true).start(() -> {
+            try {
+                AgentHttpServer.registerJvmMetrics(registry);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "JVM metrics are not available: " + e);
+            }
+        });
         return new Agent(c, env, new Metrics(registry), InstantSource.system());
     }
 

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * type share {@code outrigger_output_records_sent_total} and tell themselves apart by the {@code output} label.
  *
  * <p>Names follow {@code outrigger_<component>_<noun>_<unit>}; counters end in {@code _total} (give the name
- * with it); label values come from a small fixed set, never raw error text.
+ * with it); label values come from a small fixed set, never raw error text. No exemplars: an agent has no trace
+ * to link, and the exemplar sampler would cost a check on every increment in the hot path.
  */
 public final class Metrics {
 
@@ -29,7 +30,7 @@ public final class Metrics {
     public PrometheusRegistry registry() { return registry; }
 
     public Counter counter(String name, String help, String... labelNames) {
-        return get(name, Counter.class, () -> Counter.builder().name(name).help(help).labelNames(labelNames).register(registry));
+        return get(name, Counter.class, () -> Counter.builder().name(name).help(help).labelNames(labelNames).withoutExemplars().register(registry));
     }
 
     public Gauge gauge(String name, String help, String... labelNames) {
@@ -39,7 +40,7 @@ public final class Metrics {
     /** A histogram; {@code buckets} empty means the library's defaults (suited to seconds). */
     public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
         return get(name, Histogram.class, () -> {
-            Histogram.Builder b = Histogram.builder().name(name).help(help).labelNames(labelNames);
+            Histogram.Builder b = Histogram.builder().name(name).help(help).labelNames(labelNames).withoutExemplars();
             if (buckets.length > 0) b.classicUpperBounds(buckets);
             return b.register(registry);
         });
