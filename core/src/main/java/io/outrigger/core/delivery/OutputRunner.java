@@ -69,6 +69,12 @@ public final class OutputRunner {
     private long oldestQueuedNanos;
     private boolean stopping;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * A batch was taken from the queue and is not yet counted in {@link #inFlight} (it waits for a slot): set with
+     * the lock held as the batch is cut, cleared after the count, read before it, so "queue empty and nothing in
+     * flight" is never seen in between.
+     */
+    private volatile boolean cutPending;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile String lastFailure = "";
     private volatile boolean everDelivered;
@@ -166,6 +172,7 @@ public final class OutputRunner {
                         cutBytes += size;
                     }
                     queuedBytes -= cutBytes;
+                    cutPending = true;
                     if (!queue.isEmpty()) oldestQueuedNanos = System.nanoTime();
                     queueGauge.set(queue.size());
                 } finally {
@@ -173,6 +180,7 @@ public final class OutputRunner {
                 }
                 slots.acquire();
                 inFlightGauge.set(inFlight.incrementAndGet());
+                cutPending = false;
                 dispatch(new Batch(cut, cutBytes, 1));
             }
         } catch (InterruptedException e) {
@@ -351,11 +359,16 @@ public final class OutputRunner {
         return t == null || t.isAlive() || stopping;
     }
 
+    /** Nothing queued, cut or in flight; call with the lock held ({@link #cutPending} is read before the count). */
+    private boolean quiet() {
+        return queue.isEmpty() && !cutPending && inFlight.get() == 0;
+    }
+
     /** Records queued plus batches in flight (for tests and shutdown). */
     public boolean idle() {
         lock.lock();
         try {
-            return queue.isEmpty() && inFlight.get() == 0;
+            return quiet();
         } finally {
             lock.unlock();
         }
@@ -370,7 +383,7 @@ public final class OutputRunner {
         try {
             stopping = true;
             changed.signalAll();
-            while (!(queue.isEmpty() && inFlight.get() == 0)) {
+            while (!quiet()) {
                 long wait = deadlineNanos - System.nanoTime();
                 if (wait <= 0) return false;
                 changed.awaitNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
