@@ -27,7 +27,7 @@ public final class JsonBuffer {
 
     private byte[] buf;
     private int pos;
-    private char[] chars = new char[256];
+    private char[] chars = new char[0]; // grown on the first string
 
     public JsonBuffer(int capacity) { buf = new byte[Math.max(16, capacity)]; }
 
@@ -182,7 +182,7 @@ public final class JsonBuffer {
     }
 
     private char[] scratch(int n) {
-        if (chars.length < n) chars = new char[Math.max(n, Math.min(MAX_SCRATCH_CHARS, chars.length * 2))];
+        if (chars.length < n) chars = new char[Math.max(n, Math.min(MAX_SCRATCH_CHARS, Math.max(256, chars.length * 2)))];
         return chars;
     }
 }

@@ -20,10 +20,11 @@ public final class RecordJson {
     private final JsonBuffer scratch = new JsonBuffer(512);
     /**
      * Field names already rendered as {@code "name":}, a direct-mapped cache by the name's (cached) hash: names
-     * repeat on every record and are usually the very same String objects, so most become one array copy.
+     * repeat on every record and are usually the very same String objects, so most become one array copy. Made on
+     * first use, so a RecordJson made only to render a timestamp stays small.
      */
-    private final String[] nameKeys = new String[NAME_SLOTS];
-    private final byte[][] nameBytes = new byte[NAME_SLOTS][];
+    private String[] nameKeys;
+    private byte[][] nameBytes;
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
 
@@ -121,6 +122,10 @@ public final class RecordJson {
 
     /** Appends {@code "name":}, from the cache when this name was rendered before. */
     private void appendName(JsonBuffer b, String name) {
+        if (nameKeys == null) {
+            nameKeys = new String[NAME_SLOTS];
+            nameBytes = new byte[NAME_SLOTS][];
+        }
         int slot = name.hashCode() & (NAME_SLOTS - 1);
         String key = nameKeys[slot];
         if (key == name || key != null && key.equals(name)) {
