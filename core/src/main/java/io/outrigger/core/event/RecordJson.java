@@ -12,8 +12,6 @@ import java.time.ZoneOffset;
  */
 public final class RecordJson {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private static final int NAME_SLOTS = 128;
     private static final int MAX_CACHED_NAME = 64;
 
@@ -200,72 +198,15 @@ public final class RecordJson {
         }
     }
 
+    /** Appends a value as JSON text: the byte renderer's output, so both paths escape alike. */
     public static void appendValue(StringBuilder sb, Value v) {
-        switch (v) {
-            case Value.Str s -> appendString(sb, s.value());
-            case Value.Int i -> sb.append(i.value());
-            case Value.Float d -> {
-                double x = d.value();
-                if (Double.isFinite(x)) sb.append(x);
-                else appendString(sb, Double.toString(x));
-            }
-            case Value.Bool b -> sb.append(b.value());
-            case Value.Null n -> sb.append("null");
-            case Value.Arr a -> {
-                sb.append('[');
-                for (int i = 0; i < a.values().size(); i++) {
-                    if (i > 0) sb.append(',');
-                    appendValue(sb, a.values().get(i));
-                }
-                sb.append(']');
-            }
-            case Value.Obj o -> {
-                sb.append('{');
-                Fields f = o.fields();
-                for (int i = 0; i < f.size(); i++) {
-                    if (i > 0) sb.append(',');
-                    appendString(sb, f.name(i));
-                    sb.append(':');
-                    appendValue(sb, f.value(i));
-                }
-                sb.append('}');
-            }
-        }
+        JsonBuffer b = new JsonBuffer(64);
+        appendValue(b, v);
+        sb.append(b);
     }
 
-    /** Appends {@code s} as a quoted JSON string. */
+    /** Appends {@code s} as a quoted JSON string (escaped as {@link JsonBuffer#appendString} does). */
     public static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        int len = s.length();
-        int first = 0;
-        while (first < len) {
-            char c = s.charAt(first);
-            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) break;
-            first++;
-        }
-        if (first == len) { // the common case: nothing to escape, one bulk copy
-            sb.append(s).append('"');
-            return;
-        }
-        sb.append(s, 0, first);
-        int start = first;
-        for (int i = first; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && c != 0x2028 && c != 0x2029) continue;
-            sb.append(s, start, i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> sb.append("\\u").append(HEX[c >> 12 & 15]).append(HEX[c >> 8 & 15])
-                        .append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
-            }
-            start = i + 1;
-        }
-        sb.append(s, start, len).append('"');
+        sb.append(new JsonBuffer(s.length() + 16).appendString(s));
     }
 }
