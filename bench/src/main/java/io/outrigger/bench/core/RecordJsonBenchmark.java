@@ -7,6 +7,7 @@ import io.outrigger.core.event.Origin;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Finalizer;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Renders records in the ECS-like JSON shape the file, stdout and Elasticsearch outputs write, as the output thread
  * does: the e2e benchmark's ~210-byte JSON lines as messages, bare ({@code plain}) or with the fields the
- * {@code json} stage makes of them ({@code parsed}). Score = records/s on one thread.
+ * {@code json} stage makes of them ({@code parsed}); the message held as text ({@code text}) or as the UTF-8 bytes
+ * the file input reads ({@code utf8}). Score = records/s on one thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +42,9 @@ public class RecordJsonBenchmark {
     @Param({"plain", "parsed"})
     public String shape;
 
+    @Param({"utf8", "text"})
+    public String form;
+
     private final RecordJson json = new RecordJson();
     private final JsonBuffer buffer = new JsonBuffer(1 << 20);
     private LogRecord[] records;
@@ -47,6 +52,13 @@ public class RecordJsonBenchmark {
     @Setup
     public void setup() {
         records = records(new Random(7), shape.equals("parsed"));
+        if (form.equals("utf8")) {
+            for (int i = 0; i < records.length; i++) {
+                LogRecord r = records[i];
+                records[i] = LogRecord.ofUtf8(r.timeNanos(), r.message().getBytes(StandardCharsets.UTF_8), r.origin(),
+                        r.finalizer(), r.flags()).toBuilder().fields(r.fields()).build();
+            }
+        }
     }
 
     static LogRecord[] records(Random rnd, boolean parsed) {

@@ -133,23 +133,7 @@ public final class JsonBuffer {
                     b[p++] = (byte) c;
                     continue;
                 }
-                b[p++] = '\\';
-                switch (c) {
-                    case '"' -> b[p++] = '"';
-                    case '\\' -> b[p++] = '\\';
-                    case '\n' -> b[p++] = 'n';
-                    case '\r' -> b[p++] = 'r';
-                    case '\t' -> b[p++] = 't';
-                    case '\b' -> b[p++] = 'b';
-                    case '\f' -> b[p++] = 'f';
-                    default -> {
-                        b[p++] = 'u';
-                        b[p++] = '0';
-                        b[p++] = '0';
-                        b[p++] = HEX[c >> 4 & 15];
-                        b[p++] = HEX[c & 15];
-                    }
-                }
+                p = escape(b, p, c);
             } else if (c < 0x800) {
                 b[p++] = (byte) (0xC0 | c >> 6);
                 b[p++] = (byte) (0x80 | c & 0x3F);
@@ -179,6 +163,108 @@ public final class JsonBuffer {
         b[p++] = '"';
         pos = p;
         return this;
+    }
+
+    /**
+     * Appends UTF-8 text, given as its bytes, as a quoted, escaped JSON string: the fast path for messages kept as
+     * the bytes they were read as. {@code src[off, off + len)} must be well-formed UTF-8 ({@link Utf8#isValid}).
+     * Eight bytes at a time are copied and tested at once for anything to escape ({@code "}, {@code \\}, a control
+     * char) or a byte above 0x7F, so plain text costs a load, a store and a few ALU operations per eight bytes; only
+     * the bytes found are handled one by one. Multi-byte characters pass as they are, but for U+2028 and U+2029,
+     * escaped as {@link #appendString} does.
+     */
+    public JsonBuffer appendUtf8String(byte[] src, int off, int len) {
+        ensure(len * 6 + 10); // worst case: every byte a control char (a six-byte escape), plus room for one 8-byte store
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '"';
+        int i = off;
+        int end = off + len;
+        while (i <= end - 8) {
+            long w = (long) Utf8.LONGS.get(src, i);
+            Utf8.LONGS.set(b, p, w); // the whole word goes out; p advances only over the plain bytes in it
+            long q = w ^ 0x2222222222222222L;
+            long s = w ^ 0x5C5C5C5C5C5C5C5CL;
+            long m = ((w - 0x2020202020202020L) & ~w | (q - 0x0101010101010101L) & ~q
+                    | (s - 0x0101010101010101L) & ~s | w) & 0x8080808080808080L;
+            if (m == 0) {
+                i += 8;
+                p += 8;
+                continue;
+            }
+            int k = Long.numberOfTrailingZeros(m) >>> 3; // the first flagged byte: borrows only carry upwards
+            i += k;
+            p += k;
+            int c = src[i] & 0xFF;
+            if (c < 0x80) {
+                p = escape(b, p, c);
+                i++;
+            } else {
+                int n = special(src, i, end, b, p);
+                i += n & 7;
+                p += n >>> 3;
+            }
+        }
+        while (i < end) {
+            int c = src[i] & 0xFF;
+            if (c < 0x80) {
+                if (ESCAPE[c] == 0) b[p++] = (byte) c;
+                else p = escape(b, p, c);
+                i++;
+            } else {
+                int n = special(src, i, end, b, p);
+                i += n & 7;
+                p += n >>> 3;
+            }
+        }
+        b[p++] = '"';
+        pos = p;
+        return this;
+    }
+
+    /** Appends all of {@code src} as {@link #appendUtf8String(byte[], int, int)} does. */
+    public JsonBuffer appendUtf8String(byte[] src) { return appendUtf8String(src, 0, src.length); }
+
+    /** Writes the escape for ASCII char {@code c} at {@code p}; returns the position after it. */
+    private static int escape(byte[] b, int p, int c) {
+        b[p++] = '\\';
+        switch (c) {
+            case '"' -> b[p++] = '"';
+            case '\\' -> b[p++] = '\\';
+            case '\n' -> b[p++] = 'n';
+            case '\r' -> b[p++] = 'r';
+            case '\t' -> b[p++] = 't';
+            case '\b' -> b[p++] = 'b';
+            case '\f' -> b[p++] = 'f';
+            default -> {
+                b[p++] = 'u';
+                b[p++] = '0';
+                b[p++] = '0';
+                b[p++] = HEX[c >> 4 & 15];
+                b[p++] = HEX[c & 15];
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Copies the multi-byte character that starts at {@code src[i]} to {@code b[p]}, escaping U+2028 and U+2029.
+     * Returns the bytes read in the low 3 bits and the bytes written above them.
+     */
+    private static int special(byte[] src, int i, int end, byte[] b, int p) {
+        int c = src[i] & 0xFF;
+        if (c == 0xE2 && i + 2 < end && src[i + 1] == (byte) 0x80 && (src[i + 2] == (byte) 0xA8 || src[i + 2] == (byte) 0xA9)) {
+            b[p] = '\\';
+            b[p + 1] = 'u';
+            b[p + 2] = '2';
+            b[p + 3] = '0';
+            b[p + 4] = '2';
+            b[p + 5] = (byte) (src[i + 2] == (byte) 0xA8 ? '8' : '9');
+            return 3 | 6 << 3;
+        }
+        int n = Math.min(c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2, end - i);
+        for (int k = 0; k < n; k++) b[p + k] = src[i + k];
+        return n | n << 3;
     }
 
     private char[] scratch(int n) {

@@ -1,6 +1,7 @@
 package io.outrigger.core.event;
 
 import io.outrigger.core.pipeline.Finalizer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,10 @@ public final class LogRecord {
     private static final int OVERHEAD_BYTES = 200;
 
     private final long timeNanos;
-    private final String message;
+    /** The message as UTF-8 bytes when it came that way (a line as read), else null. Never modified. */
+    private final byte[] utf8Message;
+    /** The message text: given, or decoded from {@link #utf8Message} on first use (a benign race: same text). */
+    private String message;
     private final Fields fields;
     private final Labels labels;
     private final Origin origin;
@@ -29,19 +33,33 @@ public final class LogRecord {
 
     private LogRecord(Builder b) {
         this.timeNanos = b.timeNanos;
-        this.message = Objects.requireNonNull(b.message, "message");
+        this.utf8Message = b.utf8Message;
+        this.message = b.message;
+        long text = utf8Message != null ? utf8Message.length : message.length();
         this.fields = b.fields;
         this.labels = b.labels;
         this.origin = b.origin;
         this.finalizer = b.finalizer;
         this.flags = b.flags;
-        this.sizeEstimate = OVERHEAD_BYTES + message.length() + (fields.isEmpty() ? 0 : fields.heapEstimate())
+        this.sizeEstimate = OVERHEAD_BYTES + text + (fields.isEmpty() ? 0 : fields.heapEstimate())
                 + 64L * labels.size();
     }
 
     /** The fast path for inputs: a bare line with no fields or labels yet. */
     public static LogRecord of(long timeNanos, String message, Origin origin, Finalizer finalizer, int flags) {
         return builder().timeNanos(timeNanos).message(message).origin(origin).finalizer(finalizer).flags(flags).build();
+    }
+
+    /**
+     * The fast path for line inputs: a bare line kept as the UTF-8 bytes it was read as, so an output that writes
+     * it as JSON or raw bytes never decodes and re-encodes it. {@code utf8} must be well-formed UTF-8
+     * ({@link Utf8#isValid}) and is not copied: the caller hands it over.
+     */
+    public static LogRecord ofUtf8(long timeNanos, byte[] utf8, Origin origin, Finalizer finalizer, int flags) {
+        Builder b = builder().timeNanos(timeNanos).origin(origin).finalizer(finalizer).flags(flags);
+        b.message = null;
+        b.utf8Message = Objects.requireNonNull(utf8, "utf8");
+        return b.build();
     }
 
     public static Builder builder() { return new Builder(); }
@@ -52,7 +70,9 @@ public final class LogRecord {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.timeNanos = timeNanos;
-        b.message = message;
+        b.utf8Message = utf8Message;
+        // a record kept as bytes stays bytes: the copy holds one form of the text, as counted in its size
+        b.message = utf8Message != null ? null : message;
         b.fields = fields;
         b.labels = labels;
         b.origin = origin;
@@ -66,7 +86,20 @@ public final class LogRecord {
 
     public Instant timestamp() { return Instant.ofEpochSecond(0, timeNanos); }
 
-    public String message() { return message; }
+    public String message() {
+        String m = message;
+        if (m == null) {
+            m = new String(utf8Message, StandardCharsets.UTF_8);
+            message = m;
+        }
+        return m;
+    }
+
+    /**
+     * The message as well-formed UTF-8 bytes when the record holds it that way (a line as read and not rewritten
+     * since), else null: then use {@link #message()}. The array is shared: never modify it.
+     */
+    public byte[] utf8Message() { return utf8Message; }
 
     public Fields fields() { return fields; }
 
@@ -98,6 +131,7 @@ public final class LogRecord {
     public static final class Builder {
         private long timeNanos;
         private String message = "";
+        private byte[] utf8Message;
         private Fields fields = Fields.EMPTY;
         private Labels labels = Labels.EMPTY;
         private Origin origin = Origin.NONE;
@@ -108,7 +142,11 @@ public final class LogRecord {
 
         public Builder timeNanos(long v) { timeNanos = v; return this; }
         public Builder timestamp(Instant t) { timeNanos = epochNanos(t); return this; }
-        public Builder message(String v) { message = Objects.requireNonNull(v, "message"); return this; }
+        public Builder message(String v) {
+            message = Objects.requireNonNull(v, "message");
+            utf8Message = null;
+            return this;
+        }
         public Builder fields(Fields v) { fields = Objects.requireNonNull(v, "fields"); return this; }
         public Builder labels(Labels v) { labels = Objects.requireNonNull(v, "labels"); return this; }
         public Builder origin(Origin v) { origin = Objects.requireNonNull(v, "origin"); return this; }

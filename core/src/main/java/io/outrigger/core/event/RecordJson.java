@@ -52,7 +52,9 @@ public final class RecordJson {
         b.appendAscii("{\"@timestamp\":\"");
         appendTimestamp(b, r.timeNanos());
         b.appendAscii("\",\"message\":");
-        b.appendString(r.message());
+        byte[] utf8 = r.utf8Message();
+        if (utf8 != null) b.appendUtf8String(utf8);
+        else b.appendString(r.message());
         Fields f = r.fields();
         boolean collisions = false;
         for (int i = 0; i < f.size(); i++) {

@@ -33,6 +33,46 @@ class JsonBufferTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"plain ascii", "{\"json\":\"inside\"}", "tab\there\nnewline\r\u0001\u001f", "back\\slash",
+            "caf\u00e9 \u4e2d\u6587 \uD83D\uDE00 emoji", "\u2028\u2029 separators", "", "\u007f del", "12345678\"",
+            "1234567\u00e9", "\u2028", "x\u2029", "\u00e2\u0080\u00a8 is not U+2028"})
+    void utf8BytesAreEscapedExactlyAsTheirText(String s) throws Exception {
+        JsonBuffer bytes = new JsonBuffer(4);
+        bytes.appendUtf8String(s.getBytes(StandardCharsets.UTF_8));
+        JsonBuffer text = new JsonBuffer(4);
+        text.appendString(s);
+        assertEquals(text.toString(), bytes.toString());
+        assertEquals(s, mapper.readValue(bytes.toByteArray(), String.class));
+    }
+
+    /** Random text from an alphabet rich in what the word-at-a-time scan must find, at every offset in a word. */
+    @Test
+    void utf8BytesMatchTheTextPathOnRandomText() {
+        String alphabet = "ab\"\\\n\t\u0000\u001f\u007f \u00e9\u07ff\u0800\u2028\u2029\u4e2d\uffff\u00e2";
+        java.util.Random rnd = new java.util.Random(7);
+        JsonBuffer bytes = new JsonBuffer(4);
+        JsonBuffer text = new JsonBuffer(4);
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int n = rnd.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                if (rnd.nextInt(4) == 0) sb.appendCodePoint(0x1F600 + rnd.nextInt(50)); // a surrogate pair
+                else sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            String s = sb.toString();
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            int pad = rnd.nextInt(9);
+            byte[] padded = new byte[utf8.length + 2 * pad];
+            System.arraycopy(utf8, 0, padded, pad, utf8.length);
+            bytes.reset();
+            text.reset();
+            bytes.appendUtf8String(padded, pad, utf8.length);
+            text.appendString(s);
+            assertEquals(text.toString(), bytes.toString(), () -> "for " + s.codePoints().mapToObj(Integer::toHexString).toList());
+        }
+    }
+
     @Test
     void longsAreWrittenInPlace() {
         JsonBuffer b = new JsonBuffer(4);

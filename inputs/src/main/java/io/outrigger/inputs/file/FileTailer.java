@@ -416,12 +416,15 @@ final class FileTailer implements AutoCloseable {
         String path = f.pathString;
         String id = f.fileId;
         List<LogRecord> records = new ArrayList<>(count);
-        String[] messages = batch.messages;
+        Object[] messages = batch.messages;
         long[] starts = batch.starts;
         long[] ends = batch.ends;
         int[] flags = batch.flags;
         for (int i = 0; i < count; i++) {
-            records.add(LogRecord.of(timeNanos, messages[i], new Origin(input, path, id, starts[i], ends[i]), fin, flags[i]));
+            Origin origin = new Origin(input, path, id, starts[i], ends[i]);
+            records.add(messages[i] instanceof byte[] utf8
+                    ? LogRecord.ofUtf8(timeNanos, utf8, origin, fin, flags[i])
+                    : LogRecord.of(timeNanos, (String) messages[i], origin, fin, flags[i]));
         }
         metrics.linesRead.inc(count);
         if (batch.truncated > 0) metrics.linesTruncated.inc(batch.truncated);

@@ -129,17 +129,24 @@ final class LineSplitter {
             }
             return;
         }
-        String s;
-        int flags;
         if (carryLen == 0) {
-            s = Utf8.decode(buf, from, segLen);
-            flags = Utf8.replaced(s, buf, from, segLen) ? Flag.INVALID_UTF8.bit() : 0;
+            text(buf, from, segLen, lineStart, end, out);
         } else {
             append(buf, from, segLen);
-            s = Utf8.decode(carry, 0, carryLen);
-            flags = Utf8.replaced(s, carry, 0, carryLen) ? Flag.INVALID_UTF8.bit() : 0;
+            text(carry, 0, carryLen, lineStart, end, out);
         }
-        out.add(s, lineStart, end, flags);
+    }
+
+    /**
+     * A line that fits: kept as its bytes when they are well-formed UTF-8 (nearly always; outputs then write them
+     * without decoding), else decoded with U+FFFD for the bad bytes and flagged.
+     */
+    private static void text(byte[] b, int off, int len, long start, long end, LineBatch out) {
+        if (io.outrigger.core.event.Utf8.isValid(b, off, len)) {
+            out.add(Arrays.copyOfRange(b, off, off + len), start, end, 0);
+        } else {
+            out.add(Utf8.decode(b, off, len), start, end, Flag.INVALID_UTF8.bit());
+        }
     }
 
     private void emitCut(byte[] b, int available, long start, long end, LineBatch out) {
@@ -165,9 +172,12 @@ final class LineSplitter {
         carryLen = need;
     }
 
-    /** Lines of one block, in parallel arrays reused from block to block. */
+    /**
+     * Lines of one block, in parallel arrays reused from block to block. A message is its well-formed UTF-8 bytes
+     * (a {@code byte[]}) or, when its bytes were not that or it was cut, its decoded text (a {@code String}).
+     */
     static final class LineBatch {
-        String[] messages = new String[1024];
+        Object[] messages = new Object[1024];
         long[] starts = new long[1024];
         long[] ends = new long[1024];
         int[] flags = new int[1024];
@@ -183,7 +193,12 @@ final class LineSplitter {
             boundary = boundaryNow;
         }
 
-        void add(String message, long start, long end, int flag) {
+        /** Line {@code i} as text, whichever form it is held in. */
+        String text(int i) {
+            return messages[i] instanceof byte[] u ? new String(u, java.nio.charset.StandardCharsets.UTF_8) : (String) messages[i];
+        }
+
+        void add(Object message, long start, long end, int flag) {
             if (size == messages.length) {
                 int cap = size * 2;
                 messages = Arrays.copyOf(messages, cap);

@@ -22,36 +22,7 @@ final class Utf8 {
     }
 
     /** Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF). */
-    static boolean isValid(byte[] b, int off, int len) {
-        int i = off;
-        int end = off + len;
-        while (i < end) {
-            int c = b[i] & 0xFF;
-            if (c < 0x80) {
-                i++;
-            } else if (c >= 0xC2 && c <= 0xDF) {
-                if (i + 1 >= end || !cont(b[i + 1])) return false;
-                i += 2;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                if (i + 2 >= end || !cont(b[i + 1]) || !cont(b[i + 2])) return false;
-                int c1 = b[i + 1] & 0xFF;
-                if (c == 0xE0 && c1 < 0xA0) return false;     // overlong
-                if (c == 0xED && c1 >= 0xA0) return false;    // surrogate
-                i += 3;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                if (i + 3 >= end || !cont(b[i + 1]) || !cont(b[i + 2]) || !cont(b[i + 3])) return false;
-                int c1 = b[i + 1] & 0xFF;
-                if (c == 0xF0 && c1 < 0x90) return false;     // overlong
-                if (c == 0xF4 && c1 >= 0x90) return false;    // above U+10FFFF
-                i += 4;
-            } else {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean cont(byte b) { return (b & 0xC0) == 0x80; }
+    static boolean isValid(byte[] b, int off, int len) { return io.outrigger.core.event.Utf8.isValid(b, off, len); }
 
     /** Where to cut {@code len} bytes at most so that no multi-byte character is split: backs over continuations. */
     static int cutPoint(byte[] b, int off, int len) {

@@ -1,5 +1,6 @@
 package io.outrigger.inputs.file;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class LineSplitterTest {
             byte[] block = Arrays.copyOfRange(data, off, off + n);
             out.clear(out.boundary);
             s.feed(block, n, off, out);
-            for (int i = 0; i < out.size; i++) lines.add(new Line(out.messages[i], out.starts[i], out.ends[i], out.flags[i]));
+            for (int i = 0; i < out.size; i++) lines.add(new Line(out.text(i), out.starts[i], out.ends[i], out.flags[i]));
         }
         if (boundary != null) boundary[0] = out.boundary;
         return lines;
@@ -52,6 +53,20 @@ class LineSplitterTest {
         assertEquals(4, boundary[0]);
     }
 
+    @Test void wellFormedLinesStayBytesAndBadOnesAreDecodedAndFlagged() {
+        LineSplitter s = new LineSplitter(100, 0);
+        LineBatch out = new LineBatch();
+        byte[] b = "caf\u00e9 ok\nbad \u00ff\n".getBytes(StandardCharsets.UTF_8);
+        b[b.length - 2] = (byte) 0xFF; // the second byte of \u00ff becomes a lone 0xFF
+        b[b.length - 3] = 'x';
+        s.feed(b, b.length, 0, out);
+        assertEquals(2, out.size);
+        assertArrayEquals("caf\u00e9 ok".getBytes(StandardCharsets.UTF_8), (byte[]) out.messages[0]);
+        assertEquals(0, out.flags[0]);
+        assertEquals("bad x\uFFFD", out.messages[1]);
+        assertEquals(Flag.INVALID_UTF8.bit(), out.flags[1]);
+    }
+
     @Test void partialLineIsFlushedWithTheFileEndAsItsEnd() {
         LineSplitter s = new LineSplitter(100, 10);
         LineBatch out = new LineBatch();
@@ -61,7 +76,7 @@ class LineSplitterTest {
         assertTrue(s.hasPartial());
         out.clear(out.boundary);
         assertTrue(s.flushPartial(17, out));
-        assertEquals("two", out.messages[0]);
+        assertEquals("two", out.text(0));
         assertEquals(14, out.starts[0]);
         assertEquals(17, out.ends[0]);
         assertEquals(17, out.boundary);
