@@ -23,6 +23,8 @@ public final class RecordJson {
      */
     private String[] nameKeys;
     private byte[][] nameBytes;
+    private String cachedPath;
+    private byte[] cachedPathBytes;
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
 
@@ -95,7 +97,7 @@ public final class RecordJson {
             b.appendAscii(",\"log\":{");
             boolean first = true;
             if (hasPath) {
-                b.appendAscii("\"file\":{\"path\":").appendString(o.path()).append('}');
+                appendPath(b, o.path());
                 first = false;
             }
             if (o.hasOffset()) {
@@ -139,6 +141,21 @@ public final class RecordJson {
             nameBytes[slot] = java.util.Arrays.copyOfRange(b.array(), start, b.length());
             nameKeys[slot] = name;
         }
+    }
+
+    /**
+     * Appends {@code "file":{"path":"..."}}, kept rendered for the last path: the records of one file share its
+     * path String, so this is usually one identity check and one array copy.
+     */
+    private void appendPath(JsonBuffer b, String path) {
+        if (path != cachedPath) {
+            int start = b.length();
+            b.appendAscii("\"file\":{\"path\":").appendString(path).append('}');
+            cachedPathBytes = java.util.Arrays.copyOfRange(b.array(), start, b.length());
+            cachedPath = path;
+            return;
+        }
+        b.append(cachedPathBytes, 0, cachedPathBytes.length);
     }
 
     private static boolean isReserved(String name) {

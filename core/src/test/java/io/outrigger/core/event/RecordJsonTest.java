@@ -41,6 +41,21 @@ class RecordJsonTest {
     }
 
     @Test
+    void eachRecordGetsItsOwnPathWhenFilesAlternate() {
+        RecordJson json = new RecordJson();
+        JsonBuffer b = new JsonBuffer();
+        String[] paths = {"/var/log/a.log", "/var/log/b \"q\".log", new String("/var/log/a.log".toCharArray()), "/var/log/a.log"};
+        for (String path : paths) {
+            LogRecord r = LogRecord.builder().message("m").origin(new Origin("app", path, "1:2", 0, 2)).build();
+            b.reset();
+            json.append(b, r);
+            assertEquals(RecordJson.toJson(r), b.toString());
+            assertEquals("{\"@timestamp\":\"1970-01-01T00:00:00.000000000Z\",\"message\":\"m\",\"log\":{\"file\":{\"path\":"
+                    + new JsonBuffer().appendString(path) + "},\"offset\":0}}", b.toString());
+        }
+    }
+
+    @Test
     void namesSharingACacheSlotAndNamesNeedingEscapesRenderRightEveryTime() {
         assertEquals("Aa".hashCode(), "BB".hashCode(), "the two names hash alike, so they fight over one slot");
         RecordJson json = new RecordJson();
