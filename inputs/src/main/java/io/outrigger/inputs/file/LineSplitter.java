@@ -1,6 +1,9 @@
 package io.outrigger.inputs.file;
 
 import io.outrigger.core.event.Flag;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -15,6 +18,8 @@ import java.util.Arrays;
 final class LineSplitter {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final int KEEP_CARRY = 64 * 1024;
 
     private final int maxLineBytes;
@@ -22,6 +27,8 @@ final class LineSplitter {
     private int carryLen;
     private boolean skipping;
     private long lineStart;
+    /** Set by {@link #newline}: a byte above 0x7F was seen before the newline it found. */
+    private boolean high;
 
     LineSplitter(int maxLineBytes, long startOffset) {
         this.maxLineBytes = maxLineBytes;
@@ -50,13 +57,7 @@ final class LineSplitter {
         int seg = 0;
         int i = 0;
         while (i < len) {
-            int nl = -1;
-            for (int k = i; k < len; k++) {
-                if (buf[k] == '\n') {
-                    nl = k;
-                    break;
-                }
-            }
+            int nl = newline(buf, i, len);
             if (nl < 0) break;
             long end = base + nl + 1;
             if (skipping) {
@@ -109,6 +110,36 @@ final class LineSplitter {
         return added;
     }
 
+    /**
+     * The index of the first {@code \n} in {@code buf[from, len)}, or -1; eight bytes at a time. Also sets
+     * {@link #high}: whether a byte above 0x7F came before it (if not, the line is ASCII and needs no UTF-8 check).
+     */
+    private int newline(byte[] buf, int from, int len) {
+        long seen = 0;
+        int k = from;
+        for (; k <= len - 8; k += 8) {
+            long w = (long) LONGS.get(buf, k);
+            long x = w ^ 0x0A0A0A0A0A0A0A0AL;
+            long m = (x - 0x0101010101010101L) & ~x & HIGH_BITS; // borrows only carry upwards: the lowest is exact
+            if (m != 0) {
+                int at = Long.numberOfTrailingZeros(m) >>> 3;
+                if (at > 0) seen |= w & (-1L >>> (64 - 8 * at)); // the bytes before the newline
+                high = (seen & HIGH_BITS) != 0;
+                return k + at;
+            }
+            seen |= w;
+        }
+        for (; k < len; k++) {
+            byte c = buf[k];
+            if (c == '\n') {
+                high = (seen & HIGH_BITS) != 0;
+                return k;
+            }
+            seen |= c & 0x80;
+        }
+        return -1;
+    }
+
     /** One complete line: the carried bytes plus buf[from, nl). */
     private void line(byte[] buf, int from, int nl, long end, LineBatch out) {
         int to = nl;
@@ -130,10 +161,10 @@ final class LineSplitter {
             return;
         }
         if (carryLen == 0) {
-            text(buf, from, segLen, lineStart, end, out);
+            text(buf, from, segLen, !high, lineStart, end, out);
         } else {
             append(buf, from, segLen);
-            text(carry, 0, carryLen, lineStart, end, out);
+            text(carry, 0, carryLen, false, lineStart, end, out);
         }
     }
 
@@ -141,8 +172,8 @@ final class LineSplitter {
      * A line that fits: kept as its bytes when they are well-formed UTF-8 (nearly always; outputs then write them
      * without decoding), else decoded with U+FFFD for the bad bytes and flagged.
      */
-    private static void text(byte[] b, int off, int len, long start, long end, LineBatch out) {
-        if (io.outrigger.core.event.Utf8.isValid(b, off, len)) {
+    private static void text(byte[] b, int off, int len, boolean ascii, long start, long end, LineBatch out) {
+        if (ascii || io.outrigger.core.event.Utf8.isValid(b, off, len)) {
             out.add(Arrays.copyOfRange(b, off, off + len), start, end, 0);
         } else {
             out.add(Utf8.decode(b, off, len), start, end, Flag.INVALID_UTF8.bit());

@@ -67,6 +67,40 @@ class LineSplitterTest {
         assertEquals(Flag.INVALID_UTF8.bit(), out.flags[1]);
     }
 
+    /**
+     * Random lines of ASCII, multi-byte characters and bad bytes, newlines at every place in an 8-byte word and
+     * blocks of every size: each line comes out as its bytes decode, flagged exactly when they are not UTF-8.
+     */
+    @Test void randomLinesKeepTheirTextAndFlagsWhateverTheBlocks() {
+        java.util.Random rnd = new java.util.Random(5);
+        byte[][] pieces = {{'a'}, {'b'}, {' '}, "\u00e9".getBytes(StandardCharsets.UTF_8), "\u4e2d".getBytes(StandardCharsets.UTF_8),
+                "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8), {(byte) 0xFF}, {(byte) 0xC3}, {'\r'}};
+        for (int round = 0; round < 300; round++) {
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            List<Line> want = new ArrayList<>();
+            int lines = 1 + rnd.nextInt(12);
+            for (int l = 0; l < lines; l++) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int n = 1 + rnd.nextInt(20);
+                for (int k = 0; k < n; k++) {
+                    byte[] piece = pieces[rnd.nextInt(pieces.length) < 4 ? rnd.nextInt(3) : rnd.nextInt(pieces.length - 1)];
+                    line.writeBytes(piece);
+                }
+                byte[] b = line.toByteArray();
+                long start = data.size();
+                data.writeBytes(b);
+                data.write('\n');
+                int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+                if (len == 0) continue;
+                boolean valid = io.outrigger.core.event.Utf8.isValid(b, 0, len);
+                want.add(new Line(new String(b, 0, len, StandardCharsets.UTF_8), start, data.size(),
+                        valid ? 0 : Flag.INVALID_UTF8.bit()));
+            }
+            int block = 1 + rnd.nextInt(40);
+            assertEquals(want, split(data.toByteArray(), block, 1000, new LineBatch(), null), "round " + round + ", blocks of " + block);
+        }
+    }
+
     @Test void partialLineIsFlushedWithTheFileEndAsItsEnd() {
         LineSplitter s = new LineSplitter(100, 10);
         LineBatch out = new LineBatch();
