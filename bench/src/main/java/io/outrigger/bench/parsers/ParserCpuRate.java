@@ -16,6 +16,9 @@ public final class ParserCpuRate {
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
         JsonParseBenchmark json = new JsonParseBenchmark();
         json.setup();
+        JsonParseBenchmark jsonText = new JsonParseBenchmark();
+        jsonText.form = "text";
+        jsonText.setup();
         LogfmtParseBenchmark logfmt = new LogfmtParseBenchmark();
         logfmt.setup();
         RegexNginxBenchmark nginx = new RegexNginxBenchmark();
@@ -26,7 +29,8 @@ public final class ParserCpuRate {
         multiline.setup();
         for (int round = 0; round < 2; round++) {
             boolean report = round == 1;
-            measure("json", () -> json.process(bh), report);
+            measure("json (utf8 records)", () -> json.process(bh), report);
+            measure("json (text records)", () -> jsonText.process(bh), report);
             measure("logfmt", () -> logfmt.process(bh), report);
             measure("regex nginx_combined", () -> nginx.process(bh), report);
             measure("cri", () -> cri.process(bh), report);
