@@ -73,6 +73,8 @@ final class JsonObjectParser {
     private final String[] joined = new String[JOINED_SLOTS];
     private final String[] guesses = new String[GUESSES];
     private final byte[][] guessBytes = new byte[GUESSES][];
+    private final long[] guessWords = new long[GUESSES];   // the guess's first 8 bytes with its closing quote
+    private final long[] guessMasks = new long[GUESSES];   // the bytes of guessWords that count
     private int keyIndex;
     private byte[] lastNameBytes;                 // the raw bytes of the key just read when cached, else null
     private boolean nonAscii;                     // set by scanPlain: a byte above 0x7F was passed
@@ -302,7 +304,7 @@ final class JsonObjectParser {
 
     private Value literal(int i, byte[] word, Value v) {
         int end = i + word.length;
-        if (end > len || !Arrays.equals(buf, i, end, word, 0, word.length)) {
+        if (end > len || !sameBytes(buf, i + 1, word, 1)) {          // the first byte picked the word
             // the token as the chars it is made of: letters and digits, up to 20 chars (a supplementary letter ends it)
             StringBuilder token = new StringBuilder();
             int k = i;
@@ -345,7 +347,14 @@ final class JsonObjectParser {
             byte[] guess = guessBytes[k];
             if (guess != null) {
                 int end = start + guess.length;
-                if (end < n && t[end] == '"' && Arrays.equals(t, start, end, guess, 0, guess.length)) {
+                if (start <= n - 8) {
+                    // one compare of 8 bytes: a key of up to 7 bytes and its closing quote, or a longer key's start
+                    if (((long) LONGS.get(t, start) & guessMasks[k]) == guessWords[k]
+                            && (end < start + 8 || end < n && t[end] == '"' && sameBytes(t, start + 8, guess, 8))) {
+                        pos = end + 1;
+                        return guesses[k];
+                    }
+                } else if (end < n && t[end] == '"' && sameBytes(t, start, guess, 0)) {
                     pos = end + 1;
                     return guesses[k];
                 }
@@ -354,10 +363,24 @@ final class JsonObjectParser {
         String name = lookupName(start);
         // only a key that was written without escapes: the guess is checked against the raw bytes
         if (k < GUESSES && lastNameBytes != null) {
+            byte[] raw = lastNameBytes;
             guesses[k] = name;
-            guessBytes[k] = lastNameBytes;
+            guessBytes[k] = raw;
+            long word = 0;
+            int m = Math.min(raw.length + 1, 8);
+            for (int j = 0; j < m; j++) word |= (long) ((j < raw.length ? raw[j] : '"') & 0xFF) << (8 * j);
+            guessWords[k] = word;
+            guessMasks[k] = m == 8 ? -1L : (1L << (8 * m)) - 1;
         }
         return name;
+    }
+
+    /** True when {@code t} from {@code i} holds {@code key} from {@code from} to its end (a short run: a plain loop). */
+    private static boolean sameBytes(byte[] t, int i, byte[] key, int from) {
+        for (int j = from; j < key.length; j++, i++) {
+            if (t[i] != key[j]) return false;
+        }
+        return true;
     }
 
     /**
