@@ -47,7 +47,7 @@ final class JsonObjectParser {
 
     private static final Value.Arr EMPTY_ARRAY = new Value.Arr(List.of());
     private static final int NAME_SLOTS = 512;            // power of two
-    private static final int MAX_CACHED_NAME = 64;        // longer keys are not cached (bounds the cache's memory)
+    private static final int MAX_CACHED_NAME = 64;        // longer keys (in bytes) are not cached (bounds the cache's memory)
     private static final int JOINED_SLOTS = 256;          // power of two
     private static final int MAX_CACHED_JOINED = 256;
     private static final int PROBES = 4;
