@@ -2,23 +2,38 @@ package io.outrigger.parsers;
 
 import io.outrigger.core.event.Fields;
 import io.outrigger.core.event.Value;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A single-pass JSON (RFC 8259) object parser over a {@link String} that puts the members straight into a
- * {@link Fields.Builder}: no tokens, no tree, no copy of the line. It accepts exactly what Jackson's default
- * streaming parser accepts (no comments, no single quotes, no leading zeros, no NaN, no trailing commas, no raw
- * control characters in strings; a lone surrogate from a {@code \\u} escape is kept in a value and rejected in a
- * key, as Jackson does) and keeps Jackson's default limits (1000 levels of nesting, numbers of 1000 digits,
- * keys of 50000, strings of 20M). Nesting is tracked on an explicit stack, so deep input never needs call stack.
+ * A single-pass JSON (RFC 8259) object parser over the UTF-8 bytes of a line that puts the members straight into
+ * a {@link Fields.Builder}: no tokens, no tree, no decode or copy of the whole line. It accepts exactly what
+ * Jackson's default streaming parser accepts (no comments, no single quotes, no leading zeros, no NaN, no trailing
+ * commas, no raw control characters in strings; a lone surrogate from a {@code \\u} escape is kept in a value and
+ * rejected in a key, as Jackson does) and keeps Jackson's default limits (1000 levels of nesting, numbers of 1000
+ * digits, keys of 50000 chars, strings of 20M chars). Nesting is tracked on an explicit stack, so deep input never
+ * needs call stack.
+ *
+ * <p>The input must be well-formed UTF-8 ({@code LogRecord.utf8Message()} is, and so is what
+ * {@code String.getBytes(UTF_8)} makes). Text given as a {@link String} is encoded once and parsed the same way:
+ * the one difference from parsing the String itself is that a lone surrogate char in the text (no well-formed
+ * UTF-8 can hold one) has become {@code '?'} by then, so a string value or key holding one gets {@code '?'} where
+ * Jackson on the String kept the surrogate. Malformed bytes never throw: they decode as U+FFFD.
+ *
+ * <p>Offsets in the messages are byte offsets into the UTF-8 line (the way a file offset counts), not char
+ * indexes.
  *
  * <p>Per record it allocates only what the fields need. A key is first compared with the key found at the same
  * place in the previous line (lines of one stream repeat their keys in order), then looked up in a small bounded
- * cache (open-addressed, keyed by the characters' hash, checked with {@code regionMatches}); strings without
- * escapes are substrings; integers and short decimals are computed inline (a decimal exactly, when its digits and
- * power of ten are exact doubles, otherwise with {@link Double#parseDouble}). One instance serves one thread at a
- * time; its caches are per instance.
+ * cache (open-addressed, keyed by a hash of the bytes, checked by comparing the bytes); strings are scanned eight
+ * bytes at a time, and one without escapes becomes a String straight from its bytes (as Latin-1, a plain copy,
+ * when the scan saw no byte above 0x7F); integers and short decimals are computed inline (a decimal exactly, when
+ * its digits and power of ten are exact doubles, otherwise with {@link Double#parseDouble}). One instance serves
+ * one thread at a time; its caches are per instance.
  */
 final class JsonObjectParser {
 
@@ -32,11 +47,14 @@ final class JsonObjectParser {
 
     private static final Value.Arr EMPTY_ARRAY = new Value.Arr(List.of());
     private static final int NAME_SLOTS = 512;            // power of two
-    private static final int MAX_CACHED_NAME = 64;        // longer keys are not cached (bounds the cache's memory)
+    private static final int MAX_CACHED_NAME = 64;        // longer keys (in bytes) are not cached (bounds the cache's memory)
     private static final int JOINED_SLOTS = 256;          // power of two
     private static final int MAX_CACHED_JOINED = 256;
     private static final int PROBES = 4;
     private static final int GUESSES = 64;             // keys guessed by their place in the line
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
     private static final double[] POW10 = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -48,12 +66,19 @@ final class JsonObjectParser {
 
     private final boolean flatten;
     private final String[] names = new String[NAME_SLOTS];
+    private final byte[][] nameBytes = new byte[NAME_SLOTS][];   // names[k] as UTF-8
+    private final int[] nameHashes = new int[NAME_SLOTS];
     private final String[] joinedPrefix = new String[JOINED_SLOTS];
     private final String[] joinedName = new String[JOINED_SLOTS];
     private final String[] joined = new String[JOINED_SLOTS];
     private final String[] guesses = new String[GUESSES];
+    private final byte[][] guessBytes = new byte[GUESSES][];
+    private final long[] guessWords = new long[GUESSES];   // the guess's first 8 bytes with its closing quote
+    private final long[] guessMasks = new long[GUESSES];   // the bytes of guessWords that count
     private int keyIndex;
-    private StringBuilder scratch = new StringBuilder();
+    private byte[] lastNameBytes;                 // the raw bytes of the key just read when cached, else null
+    private boolean nonAscii;                     // set by scanPlain: a byte above 0x7F was passed
+    private char[] scratch = new char[256];
     private Value[] items = new Value[16];
     private int itemCount;
 
@@ -67,7 +92,7 @@ final class JsonObjectParser {
     private int used;                             // highest level used in this parse, to clear
 
     // state of the current parse
-    private String text;
+    private byte[] buf;
     private int len;
     private int pos;
 
@@ -75,21 +100,26 @@ final class JsonObjectParser {
         this.flatten = flatten;
     }
 
-    /**
-     * Parses {@code s} (not blank), which must hold one JSON object, into {@code into}: nested objects become
-     * {@link Value.Obj} or, with flatten, dotted keys. Returns null on success, otherwise the reason, one of
-     * {@value #NOT_AN_OBJECT}, {@value #TRAILING} or {@code invalid JSON: <what> at offset <n>}; {@code into} may
-     * then hold some of the members.
-     */
+    /** {@link #parse(byte[], Fields.Builder)} of the text's UTF-8 encoding (lone surrogates become '?'). */
     String parse(String s, Fields.Builder into) {
-        text = s;
-        len = s.length();
+        return parse(s.getBytes(StandardCharsets.UTF_8), into);
+    }
+
+    /**
+     * Parses {@code utf8} (well-formed UTF-8, not blank; not modified or kept), which must hold one JSON object,
+     * into {@code into}: nested objects become {@link Value.Obj} or, with flatten, dotted keys. Returns null on
+     * success, otherwise the reason, one of {@value #NOT_AN_OBJECT}, {@value #TRAILING} or
+     * {@code invalid JSON: <what> at offset <n>}, n counting bytes; {@code into} may then hold some of the members.
+     */
+    String parse(byte[] utf8, Fields.Builder into) {
+        buf = utf8;
+        len = utf8.length;
         top = -1;
         used = -1;
         keyIndex = 0;
         try {
             int i = skipWs(0);
-            char c = i < len ? s.charAt(i) : 0;
+            byte c = i < len ? utf8[i] : 0;
             if (c != '{') {
                 // only to tell invalid JSON from JSON that is not an object
                 if (c == '[') readContainer(i, null);
@@ -101,7 +131,7 @@ final class JsonObjectParser {
         } catch (Failure f) {
             return "invalid JSON: " + f.getMessage();
         } finally {
-            text = null;                            // do not keep a large line or its values alive
+            buf = null;                             // do not keep a large line or its values alive
             if (itemCount != 0) Arrays.fill(items, 0, itemCount, null);
             itemCount = 0;
             if (used >= 0) {
@@ -111,7 +141,7 @@ final class JsonObjectParser {
             }
             if (items.length > 1024) items = new Value[16];
             if (kinds.length > 64) shrinkStack();
-            if (scratch.capacity() > 65536) scratch = new StringBuilder();
+            if (scratch.length > 65536) scratch = new char[256];
         }
     }
 
@@ -122,7 +152,7 @@ final class JsonObjectParser {
      * '{' at {@code i} is the root object and its members go there; without, the value is only checked.
      */
     private void readContainer(int i, Fields.Builder into) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
         if (into != null) push(MERGE, into, null, into.size(), i);
         else push(ARRAY, null, null, itemCount, i);
@@ -131,18 +161,18 @@ final class JsonObjectParser {
         while (true) {
             // at the start of the next member or item of the innermost container, or at its end when first
             byte kind = kinds[top];
-            char close = kind == ARRAY ? ']' : '}';
-            if (!(first && i < n && t.charAt(i) == close)) {
+            byte close = kind == ARRAY ? (byte) ']' : (byte) '}';
+            if (!(first && i < n && t[i] == close)) {
                 if (kind != ARRAY) {
-                    if (i >= n || t.charAt(i) != '"') throw fail("expected a quoted key", i);
+                    if (i >= n || t[i] != '"') throw fail("expected a quoted key", i);
                     String name = readName(i + 1);
                     i = skipWs(pos);
-                    if (i >= n || t.charAt(i) != ':') throw new Failure("expected ':' after key " + quote(name) + at(i));
+                    if (i >= n || t[i] != ':') throw new Failure("expected ':' after key " + quote(name) + at(i));
                     i = skipWs(i + 1);
                     String prefix = prefixes[top];
                     keys[top] = prefix == null ? name : join(prefix, name);
                 }
-                char c = i < n ? t.charAt(i) : 0;
+                byte c = i < n ? t[i] : 0;
                 if (c == '{') {
                     if (kind == MERGE && flatten) {
                         Fields.Builder b = builders[top];
@@ -167,10 +197,10 @@ final class JsonObjectParser {
             // after a value (or at the end of an empty container): ',' or the close, possibly of several levels
             while (true) {
                 kind = kinds[top];
-                close = kind == ARRAY ? ']' : '}';
+                close = kind == ARRAY ? (byte) ']' : (byte) '}';
                 if (!first) {
-                    if (i < n && t.charAt(i) == ',') break;
-                    if (i >= n || t.charAt(i) != close) {
+                    if (i < n && t[i] == ',') break;
+                    if (i >= n || t[i] != close) {
                         throw fail(kind == ARRAY ? "expected ',' or ']' in array"
                                 : "expected ',' or '}' after the value of key " + quote(keys[top]), i);
                     }
@@ -255,39 +285,50 @@ final class JsonObjectParser {
 
     /** Reads the string, number or literal at {@code i}; leaves pos just after it. */
     private Value readScalar(int i) {
-        final String t = text;
         if (i >= len) throw fail("expected a value", i);
-        char c = t.charAt(i);
+        byte c = buf[i];
         switch (c) {
             case '"':
                 return readString(i + 1);
             case 't':
-                return literal(i, "true", Value.TRUE);
+                return literal(i, TRUE_BYTES, Value.TRUE);
             case 'f':
-                return literal(i, "false", Value.FALSE);
+                return literal(i, FALSE_BYTES, Value.FALSE);
             case 'n':
-                return literal(i, "null", Value.NULL);
+                return literal(i, NULL_BYTES, Value.NULL);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return readNumber(i);
                 throw fail("expected a value", i);
         }
     }
 
-    private Value literal(int i, String word, Value v) {
-        if (!text.startsWith(word, i)) {
-            int end = i;
-            while (end < len && end - i < 20 && Character.isLetterOrDigit(text.charAt(end))) end++;
-            throw new Failure("unrecognized token '" + text.substring(i, end) + "'" + at(i));
+    private Value literal(int i, byte[] word, Value v) {
+        int end = i + word.length;
+        if (end > len || !sameBytes(buf, i + 1, word, 1)) {          // the first byte picked the word
+            // the token as the chars it is made of: letters and digits, up to 20 chars (a supplementary letter ends it)
+            StringBuilder token = new StringBuilder();
+            int k = i;
+            while (k < len && token.length() < 20) {
+                int cp = codePointAt(k);
+                if (cp >= 0x10000 || !Character.isLetterOrDigit(cp)) break;
+                token.append((char) cp);
+                k += utf8Length(k);
+            }
+            throw new Failure("unrecognized token '" + token + "'" + at(i));
         }
-        pos = i + word.length();
+        pos = end;
         return v;
     }
 
+    private static final byte[] TRUE_BYTES = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE_BYTES = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
+
     private int skipWs(int i) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
         while (i < n) {
-            char c = t.charAt(i);
+            byte c = t[i];
             if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) return i;
             i++;
         }
@@ -298,62 +339,109 @@ final class JsonObjectParser {
 
     /** A key starting just after its opening quote; leaves pos after the closing quote. */
     private String readName(int start) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
         // lines of one stream mostly repeat their keys in the same order: try the key seen in this place last time
         int k = keyIndex++;
-        String guess = k < GUESSES ? guesses[k] : null;
-        if (guess != null) {
-            int end = start + guess.length();
-            if (end < n && t.charAt(end) == '"' && t.startsWith(guess, start)) {
-                pos = end + 1;
-                return guess;
+        if (k < GUESSES) {
+            byte[] guess = guessBytes[k];
+            if (guess != null) {
+                int end = start + guess.length;
+                if (start <= n - 8) {
+                    // one compare of 8 bytes: a key of up to 7 bytes and its closing quote, or a longer key's start
+                    if (((long) LONGS.get(t, start) & guessMasks[k]) == guessWords[k]
+                            && (end < start + 8 || end < n && t[end] == '"' && sameBytes(t, start + 8, guess, 8))) {
+                        pos = end + 1;
+                        return guesses[k];
+                    }
+                } else if (end < n && t[end] == '"' && sameBytes(t, start, guess, 0)) {
+                    pos = end + 1;
+                    return guesses[k];
+                }
             }
         }
         String name = lookupName(start);
-        // only a key that was written without escapes: the guess is checked against the raw text
-        if (k < GUESSES && pos - start - 1 == name.length() && name.length() <= MAX_CACHED_NAME) guesses[k] = name;
+        // only a key that was written without escapes: the guess is checked against the raw bytes
+        if (k < GUESSES && lastNameBytes != null) {
+            byte[] raw = lastNameBytes;
+            guesses[k] = name;
+            guessBytes[k] = raw;
+            long word = 0;
+            int m = Math.min(raw.length + 1, 8);
+            for (int j = 0; j < m; j++) word |= (long) ((j < raw.length ? raw[j] : '"') & 0xFF) << (8 * j);
+            guessWords[k] = word;
+            guessMasks[k] = m == 8 ? -1L : (1L << (8 * m)) - 1;
+        }
         return name;
     }
 
-    /** A key's String, from the cache when it holds no escapes and is short. */
+    /** True when {@code t} from {@code i} holds {@code key} from {@code from} to its end (a short run: a plain loop). */
+    private static boolean sameBytes(byte[] t, int i, byte[] key, int from) {
+        for (int j = from; j < key.length; j++, i++) {
+            if (t[i] != key[j]) return false;
+        }
+        return true;
+    }
+
+    /**
+     * A key's String, from the cache when it holds no escapes and is short; sets {@link #lastNameBytes} to its
+     * cached bytes, or null when it was not cached.
+     */
     private String lookupName(int start) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
+        lastNameBytes = null;
         int h = 0;
         int i = start;
         while (true) {
             if (i >= n) throw new Failure("unterminated key starting" + at(start - 1));
-            char c = t.charAt(i);
+            byte c = t[i];
             if (c == '"') break;
-            if (c == '\\' || c < 0x20) {
+            if (c == '\\' || (c >= 0 && c < 0x20)) {
                 String s = readEscaped(start, i, true);
                 if (s.length() > MAX_NAME_LENGTH) throw new Failure("key longer than " + MAX_NAME_LENGTH + " characters" + at(start - 1));
                 return s;
             }
             h = 31 * h + c;
             i++;
+            if (i - start > MAX_CACHED_NAME) {
+                // a long key: the rest is scanned eight bytes at a time, and it is not cached
+                i = scanPlain(i);
+                if (i < n && t[i] == '"') break;
+                if (i >= n) throw new Failure("unterminated key starting" + at(start - 1));
+                String s = readEscaped(start, i, true);
+                if (s.length() > MAX_NAME_LENGTH) throw new Failure("key longer than " + MAX_NAME_LENGTH + " characters" + at(start - 1));
+                return s;
+            }
         }
         pos = i + 1;
         int length = i - start;
         if (length > MAX_CACHED_NAME) {
-            if (length > MAX_NAME_LENGTH) throw new Failure("key longer than " + MAX_NAME_LENGTH + " characters" + at(start - 1));
-            return t.substring(start, i);
+            // bytes count at least the chars: only a key of more bytes than the limit can have too many chars
+            String s = new String(t, start, length, StandardCharsets.UTF_8);
+            if (s.length() > MAX_NAME_LENGTH) throw new Failure("key longer than " + MAX_NAME_LENGTH + " characters" + at(start - 1));
+            return s;
         }
-        // h equals String.hashCode() of the key, which String caches: a cheap first check
         int slot = (h ^ (h >>> 16)) & (NAME_SLOTS - 1);
         for (int p = 0; p < PROBES; p++) {
             int k = (slot + p) & (NAME_SLOTS - 1);
-            String s = names[k];
-            if (s == null) {
-                s = t.substring(start, i);
-                names[k] = s;
-                return s;
+            byte[] cached = nameBytes[k];
+            if (cached == null) return cacheName(k, h, start, i);
+            if (nameHashes[k] == h && cached.length == length && Arrays.equals(t, start, i, cached, 0, length)) {
+                lastNameBytes = cached;
+                return names[k];
             }
-            if (s.hashCode() == h && s.length() == length && t.regionMatches(start, s, 0, length)) return s;
         }
-        String s = t.substring(start, i);           // all probed slots taken: replace the first
-        names[slot] = s;
+        return cacheName(slot, h, start, i);        // all probed slots taken: replace the first
+    }
+
+    private String cacheName(int k, int h, int start, int end) {
+        byte[] raw = Arrays.copyOfRange(buf, start, end);
+        String s = new String(raw, StandardCharsets.UTF_8);
+        names[k] = s;
+        nameBytes[k] = raw;
+        nameHashes[k] = h;
+        lastNameBytes = raw;
         return s;
     }
 
@@ -371,24 +459,22 @@ final class JsonObjectParser {
 
     /** A string value starting just after its opening quote; leaves pos after the closing quote. */
     private Value readString(int start) {
-        final String t = text;
-        final int n = len;
-        int i = start;
-        while (i < n) {
-            char c = t.charAt(i);
-            if (c == '"') {
-                if (i - start > MAX_STRING_LENGTH) throw tooLong(start);
-                pos = i + 1;
-                return new Value.Str(t.substring(start, i));
-            }
-            if (c == '\\' || c < 0x20) {
-                String s = readEscaped(start, i, false);
-                if (s.length() > MAX_STRING_LENGTH) throw tooLong(start);
-                return new Value.Str(s);
-            }
-            i++;
+        int i = scanPlain(start);
+        if (i >= len) throw new Failure("unterminated string starting" + at(start - 1));
+        if (buf[i] != '"') {
+            String s = readEscaped(start, i, false);
+            if (s.length() > MAX_STRING_LENGTH) throw tooLong(start);
+            return new Value.Str(s);
         }
-        throw new Failure("unterminated string starting" + at(start - 1));
+        pos = i + 1;
+        int length = i - start;
+        if (!nonAscii) {
+            if (length > MAX_STRING_LENGTH) throw tooLong(start);
+            return new Value.Str(new String(buf, start, length, StandardCharsets.ISO_8859_1));
+        }
+        String s = new String(buf, start, length, StandardCharsets.UTF_8);
+        if (s.length() > MAX_STRING_LENGTH) throw tooLong(start);
+        return new Value.Str(s);
     }
 
     private static Failure tooLong(int start) {
@@ -396,82 +482,182 @@ final class JsonObjectParser {
     }
 
     /**
-     * The rest of a string whose plain characters run from {@code start} to {@code i}, where an escape or a
-     * control character is; leaves pos after the closing quote.
+     * The index of the first '"', '\\' or control byte at or after {@code i}, or the length; sets
+     * {@link #nonAscii} when a byte above 0x7F came before it. Eight bytes at a time: a byte is flagged by the
+     * borrow of a subtraction, and borrows only carry upwards, so the lowest flagged byte is a true one.
+     */
+    private int scanPlain(int i) {
+        final byte[] t = buf;
+        final int n = len;
+        long seen = 0;                              // the bytes passed, or-ed: bit 7 of a lane is a byte >= 0x80
+        while (i <= n - 8) {
+            long w = (long) LONGS.get(t, i);
+            long q = w ^ 0x2222222222222222L;
+            long s = w ^ 0x5C5C5C5C5C5C5C5CL;
+            long m = ((w - 0x2020202020202020L) & ~w | (q - ONES) & ~q | (s - ONES) & ~s) & HIGH;
+            if (m != 0) {
+                int bit = Long.numberOfTrailingZeros(m) & ~7;   // the low bit of the flagged byte
+                seen |= w & ((1L << bit) - 1);
+                nonAscii = (seen & HIGH) != 0;
+                return i + (bit >>> 3);
+            }
+            seen |= w;
+            i += 8;
+        }
+        while (i < n) {
+            byte c = t[i];
+            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) break;
+            seen |= c;                              // sign-extended: a byte >= 0x80 sets bit 7
+            i++;
+        }
+        nonAscii = (seen & HIGH) != 0;
+        return i;
+    }
+
+    /**
+     * The rest of a string whose plain bytes run from {@code start} to {@code i}, where an escape or a control
+     * character is; leaves pos after the closing quote.
      */
     private String readEscaped(int start, int i, boolean name) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
-        StringBuilder sb = scratch;
-        sb.setLength(0);
-        sb.append(t, start, i);
+        int p = decode(start, i, 0);
         while (i < n) {
-            char c = t.charAt(i);
+            byte c = t[i];
             if (c == '"') {
                 pos = i + 1;
-                return sb.toString();
+                return new String(scratch, 0, p);
             }
             if (c == '\\') {
                 if (i + 1 >= n) break;
-                char e = t.charAt(i + 1);
+                char[] sb = scratch.length - p >= 2 ? scratch : grow(p, 2);
+                byte e = t[i + 1];
                 switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
+                    case '"', '\\', '/' -> sb[p++] = (char) e;
+                    case 'b' -> sb[p++] = '\b';
+                    case 'f' -> sb[p++] = '\f';
+                    case 'n' -> sb[p++] = '\n';
+                    case 'r' -> sb[p++] = '\r';
+                    case 't' -> sb[p++] = '\t';
                     case 'u' -> {
                         int v = hex4(i + 2);
                         if (v < 0) throw new Failure("invalid \\u escape (expected four hex digits)" + at(i));
                         char u = (char) v;
                         if (name && Character.isSurrogate(u)) {
                             // as Jackson: in keys (only), an escaped surrogate must be half of an escaped pair
-                            int low = Character.isHighSurrogate(u) && i + 7 < n && t.charAt(i + 6) == '\\'
-                                    && t.charAt(i + 7) == 'u' ? hex4(i + 8) : -1;
+                            int low = Character.isHighSurrogate(u) && i + 7 < n && t[i + 6] == '\\'
+                                    && t[i + 7] == 'u' ? hex4(i + 8) : -1;
                             if (low < 0 || !Character.isLowSurrogate((char) low)) {
                                 throw new Failure(String.format("unpaired surrogate \\u%04X in key", v) + at(i));
                             }
-                            sb.append(u);
+                            sb[p++] = u;
                             u = (char) low;
                             i += 6;
                         }
-                        sb.append(u);
+                        sb[p++] = u;
                         i += 4;
                     }
                     default -> throw new Failure("invalid escape "
-                            + (e > ' ' && e < 0x7f ? "'\\" + e + "'" : "('\\' followed by " + printable(e) + ")") + at(i));
+                            + (e > ' ' && e < 0x7f ? "'\\" + (char) e + "'" : "('\\' followed by " + printable(codePointAt(i + 1)) + ")") + at(i));
                 }
                 i += 2;
                 continue;
             }
-            if (c < 0x20) throw new Failure(String.format("unescaped control character U+%04X in string", (int) c) + at(i));
+            if (c >= 0 && c < 0x20) throw new Failure(String.format("unescaped control character U+%04X in string", (int) c) + at(i));
             int run = i;
-            while (i < n && (c = t.charAt(i)) != '"' && c != '\\' && c >= 0x20) i++;
-            sb.append(t, run, i);
+            i = scanPlain(i);
+            p = decode(run, i, p);
         }
         throw new Failure("unterminated string starting" + at(start - 1));
+    }
+
+    /** Grows the char scratch to hold {@code more} chars after the first {@code p}; returns it. */
+    private char[] grow(int p, int more) {
+        long size = Math.max(scratch.length * 2L, (long) p + more);
+        scratch = Arrays.copyOf(scratch, (int) Math.min(size, Integer.MAX_VALUE - 8));
+        return scratch;
+    }
+
+    /**
+     * Decodes the UTF-8 bytes {@code [from, to)} into the scratch at {@code p} (no byte is a quote, backslash or
+     * control); returns the position after them. A malformed sequence becomes U+FFFD, one per byte.
+     */
+    private int decode(int from, int to, int p) {
+        final byte[] t = buf;
+        char[] out = scratch.length - p >= to - from ? scratch : grow(p, to - from);  // never more chars than bytes
+        int i = from;
+        while (i < to) {
+            int c = t[i];
+            if (c >= 0) {
+                out[p++] = (char) c;
+                i++;
+                continue;
+            }
+            int cp = codePointAt(i, to);
+            if (cp < 0) {
+                out[p++] = '\uFFFD';
+                i++;
+            } else if (cp >= 0x10000) {
+                out[p++] = Character.highSurrogate(cp);
+                out[p++] = Character.lowSurrogate(cp);
+                i += 4;
+            } else {
+                out[p++] = (char) cp;
+                i += cp >= 0x800 ? 3 : 2;
+            }
+        }
+        return p;
+    }
+
+    /** The code point of the well-formed UTF-8 sequence at {@code i} (within {@code end}), or -1. */
+    private int codePointAt(int i, int end) {
+        final byte[] t = buf;
+        int c = t[i] & 0xFF;
+        if (c < 0x80) return c;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
+        if (more == 0 || c > 0xF4 || i + more >= end) return -1;
+        int cp = c & (0x3F >> more);
+        for (int k = 1; k <= more; k++) {
+            int d = t[i + k] & 0xFF;
+            if ((d & 0xC0) != 0x80) return -1;
+            cp = cp << 6 | d & 0x3F;
+        }
+        int min = more == 1 ? 0x80 : more == 2 ? 0x800 : 0x10000;
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+        return cp;
+    }
+
+    /** The code point at {@code i} (U+FFFD for a malformed sequence), for messages. */
+    private int codePointAt(int i) {
+        int cp = codePointAt(i, len);
+        return cp < 0 ? 0xFFFD : cp;
+    }
+
+    /** The bytes of the sequence at {@code i}, as {@link #codePointAt(int)} reads it. */
+    private int utf8Length(int i) {
+        int cp = codePointAt(i, len);
+        return cp < 0 ? 1 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     }
 
     // ---- numbers
 
     /** A number starting at {@code i} ('-' or a digit); leaves pos after it. */
     private Value readNumber(int start) {
-        final String t = text;
+        final byte[] t = buf;
         final int n = len;
         int i = start;
-        boolean negative = t.charAt(i) == '-';
+        boolean negative = t[i] == '-';
         if (negative) i++;
         long m = 0;
         int digits = 0;                             // digits added to m (m is exact while digits <= 18)
-        if (i >= n || !isDigit(t.charAt(i))) throw fail("expected a digit", i);
-        if (t.charAt(i) == '0') {
+        if (i >= n || !isDigit(t[i])) throw fail("expected a digit", i);
+        if (t[i] == '0') {
             i++;
-            if (i < n && isDigit(t.charAt(i))) throw new Failure("leading zero in number" + at(start));
+            if (i < n && isDigit(t[i])) throw new Failure("leading zero in number" + at(start));
             digits = 1;
         } else {
-            char c;
-            while (i < n && isDigit(c = t.charAt(i))) {
+            byte c;
+            while (i < n && isDigit(c = t[i])) {
                 if (digits < 19) m = m * 10 + (c - '0');
                 digits++;
                 i++;
@@ -480,12 +666,12 @@ final class JsonObjectParser {
         int scale = 0;
         int expDigits = 0;
         boolean integer = true;
-        if (i < n && t.charAt(i) == '.') {
+        if (i < n && t[i] == '.') {
             integer = false;
             i++;
-            if (i >= n || !isDigit(t.charAt(i))) throw fail("expected a digit after '.'", i);
-            char c;
-            while (i < n && isDigit(c = t.charAt(i))) {
+            if (i >= n || !isDigit(t[i])) throw fail("expected a digit after '.'", i);
+            byte c;
+            while (i < n && isDigit(c = t[i])) {
                 if (digits < 19) {
                     m = m * 10 + (c - '0');
                     scale--;
@@ -494,15 +680,15 @@ final class JsonObjectParser {
                 i++;
             }
         }
-        if (i < n && (t.charAt(i) | 0x20) == 'e') {
+        if (i < n && (t[i] | 0x20) == 'e') {
             integer = false;
             i++;
             boolean negExp = false;
-            if (i < n && (t.charAt(i) == '+' || t.charAt(i) == '-')) negExp = t.charAt(i++) == '-';
-            if (i >= n || !isDigit(t.charAt(i))) throw fail("expected a digit in exponent", i);
+            if (i < n && (t[i] == '+' || t[i] == '-')) negExp = t[i++] == '-';
+            if (i >= n || !isDigit(t[i])) throw fail("expected a digit in exponent", i);
             int e = 0;
-            char c;
-            while (i < n && isDigit(c = t.charAt(i))) {
+            byte c;
+            while (i < n && isDigit(c = t[i])) {
                 if (e < 100_000) e = e * 10 + (c - '0');
                 expDigits++;
                 i++;
@@ -514,14 +700,18 @@ final class JsonObjectParser {
         pos = i;
         if (integer) {
             if (digits <= 18) return new Value.Int(negative ? -m : m);
-            return bigInteger(t.substring(start, i));
+            return bigInteger(ascii(start, i));
         }
         // exact fast path: m and 10^|scale| are exact doubles, so one multiplication or division rounds correctly
         if (digits <= 18 && m < (1L << 53) && scale >= -22 && scale <= 22) {
             double d = scale < 0 ? m / POW10[-scale] : m * POW10[scale];
             return new Value.Float(negative ? -d : d);
         }
-        return new Value.Float(Double.parseDouble(t.substring(start, i)));
+        return new Value.Float(Double.parseDouble(ascii(start, i)));
+    }
+
+    private String ascii(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** An integer of 19 or more digits: an Int if it fits a long, otherwise a Float (as Jackson's BIG_INTEGER). */
@@ -530,21 +720,21 @@ final class JsonObjectParser {
         return b.bitLength() <= 63 ? new Value.Int(b.longValue()) : new Value.Float(b.doubleValue());
     }
 
-    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+    private static boolean isDigit(byte c) { return c >= '0' && c <= '9'; }
 
     /** The four hex digits at {@code k} as a number, or -1. */
     private int hex4(int k) {
         if (k + 4 > len) return -1;
         int v = 0;
         for (int j = k; j < k + 4; j++) {
-            int d = hex(text.charAt(j));
+            int d = hex(buf[j]);
             if (d < 0) return -1;
             v = (v << 4) | d;
         }
         return v;
     }
 
-    private static int hex(char c) {
+    private static int hex(byte c) {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -554,13 +744,14 @@ final class JsonObjectParser {
     // ---- errors
 
     private Failure fail(String what, int i) {
-        return new Failure(what + at(i) + ", found " + (i >= len ? "end of input" : printable(text.charAt(i))));
+        return new Failure(what + at(i) + ", found " + (i >= len ? "end of input" : printable(codePointAt(i))));
     }
 
+    /** Where: a byte offset into the line. */
     private static String at(int i) { return " at offset " + i; }
 
-    private static String printable(char c) {
-        return c > ' ' && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+    private static String printable(int c) {
+        return c > ' ' && c < 0x7f ? "'" + (char) c + "'" : String.format("U+%04X", c);
     }
 
     private static String quote(String key) {

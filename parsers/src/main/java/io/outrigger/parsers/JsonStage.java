@@ -8,11 +8,15 @@ import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JSON object lines to fields, with {@link JsonObjectParser} (a single pass over the line, no tokens or tree).
+ * JSON object lines to fields, with {@link JsonObjectParser} (a single pass over the line's UTF-8 bytes, no tokens
+ * or tree). A record read as bytes ({@link LogRecord#utf8Message()}) is parsed as it is, never decoded as a whole;
+ * text (a record given as text, or a named source field) is encoded once and parsed the same way, so a lone
+ * surrogate in such text reaches the fields as {@code '?'}.
  * {@link #readValue} stays for stages that read JSON with Jackson's streaming parser (docker).
  */
 final class JsonStage implements Stage {
@@ -30,22 +34,42 @@ final class JsonStage implements Stage {
     }
 
     @Override public void process(LogRecord record, StageOutput out) {
-        String text = ParseErrors.sourceText(record, source);
-        if (text == null) {
+        byte[] utf8 = sourceBytes(record);
+        if (utf8 == null) {
             out.accept(errors.fail(record, "source field \"" + source + "\" missing"));
             return;
         }
-        if (text.isBlank()) {
+        if (isBlank(utf8)) {
             out.accept(errors.fail(record, "empty line"));
             return;
         }
         Fields.Builder fields = record.fields().toBuilder();
-        String problem = parser.parse(text, fields);
+        String problem = parser.parse(utf8, fields);
         if (problem != null) {
             out.accept(errors.fail(record, ParseErrors.clip(problem, 160)));
             return;
         }
         out.accept(withFields(record, fields, messageField));
+    }
+
+    /** The source as UTF-8: the record's own bytes when it has them, else its text encoded; null if missing. */
+    private byte[] sourceBytes(LogRecord record) {
+        if (source == null || source.equals("message")) {
+            byte[] b = record.utf8Message();
+            return b != null ? b : record.message().getBytes(StandardCharsets.UTF_8);
+        }
+        String text = ParseErrors.sourceText(record, source);
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@link String#isBlank()} of the decoded bytes, without decoding unless a non-ASCII char follows blanks. */
+    static boolean isBlank(byte[] utf8) {
+        for (int i = 0; i < utf8.length; i++) {
+            int c = utf8[i];
+            if (c < 0) return new String(utf8, i, utf8.length - i, StandardCharsets.UTF_8).isBlank();
+            if (!Character.isWhitespace(c)) return false;
+        }
+        return true;
     }
 
     /** The record with the parsed fields; {@code messageField}'s text, if present, becomes the message. */

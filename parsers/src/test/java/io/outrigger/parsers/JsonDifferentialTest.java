@@ -7,14 +7,26 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.Flag;
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Origin;
 import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.Finalizer;
+import io.outrigger.core.pipeline.StageOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random JSON documents (seeded) and random corruptions of them: {@link JsonObjectParser} must accept exactly what
- * the stage's former Jackson streaming code accepted, with the same fields in the same order, and reject the rest.
+ * Random JSON documents (seeded) and random corruptions of them: the json stage must accept exactly what its former
+ * Jackson streaming code accepted, with the same fields in the same order, and reject the rest. Each line goes in
+ * both ways a record can hold it, as text ({@link LogRecord#of}) and as UTF-8 bytes ({@link LogRecord#ofUtf8}, as
+ * the file input makes it), which must give the same fields or the same rejection, with the same message.
+ *
+ * <p>Like with like: the parser reads UTF-8, and a lone surrogate char (which a corruption can make by cutting a
+ * pair) has no UTF-8 form: {@code getBytes} makes it {@code '?'}. So Jackson is given the text the bytes stand for
+ * (the same text unless it held a lone surrogate), which is also what a bytes record decodes to.
  */
 class JsonDifferentialTest {
 
@@ -27,9 +39,10 @@ class JsonDifferentialTest {
     @Test
     void agreesWithJacksonOnRandomDocumentsAndTheirCorruptions() {
         Random rnd = new Random(20261127);
-        JsonObjectParser nested = new JsonObjectParser(false);
-        JsonObjectParser flat = new JsonObjectParser(true);
+        JsonStage nested = stage(false);
+        JsonStage flat = stage(true);
         int accepted = 0;
+        int loneSurrogates = 0;
         int corruptAccepted = 0;
         int corruptRejected = 0;
         for (int doc = 0; doc < 20_000; doc++) {
@@ -39,13 +52,15 @@ class JsonDifferentialTest {
             ws(rnd, sb);
             String json = sb.toString();
             boolean flatten = rnd.nextBoolean();
-            JsonObjectParser p = flatten ? flat : nested;
+            JsonStage p = flatten ? flat : nested;
             String expected = jackson(json, flatten);
             assertEquals(expected, ours(p, json), json);
             if (!expected.equals(REJECTED)) accepted++;
             for (int c = 0; c < 5; c++) {
                 String bad = corrupt(rnd, json);
-                String exp = jackson(bad, flatten);
+                String line = asUtf8Decodes(bad);
+                if (!line.equals(bad)) loneSurrogates++;
+                String exp = jackson(line, flatten);
                 assertEquals(exp, ours(p, bad), () -> "corrupted: " + bad + "\noriginal:  " + json);
                 if (exp.equals(REJECTED)) corruptRejected++;
                 else corruptAccepted++;
@@ -54,6 +69,7 @@ class JsonDifferentialTest {
         // a few generated keys hold a random lone surrogate escape, which Jackson (and we) reject in keys
         assertTrue(accepted > 19_000, accepted + " valid documents");
         assertTrue(corruptRejected > 50_000 && corruptAccepted > 5_000, corruptRejected + " / " + corruptAccepted);
+        assertTrue(loneSurrogates > 10, loneSurrogates + " corrupted lines with a lone surrogate");
     }
 
     @Test
@@ -72,15 +88,44 @@ class JsonDifferentialTest {
             inputs.add("{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
         }
         for (boolean flatten : new boolean[] {false, true}) {
-            JsonObjectParser p = new JsonObjectParser(flatten);
-            for (String json : inputs) assertEquals(jackson(json, flatten), ours(p, json), json.length() > 300 ? json.substring(0, 300) : json);
+            JsonStage p = stage(flatten);
+            for (String json : inputs) {
+                assertEquals(jackson(asUtf8Decodes(json), flatten), ours(p, json), json.length() > 300 ? json.substring(0, 300) : json);
+            }
         }
     }
 
-    private static String ours(JsonObjectParser p, String json) {
-        if (json.isBlank()) return REJECTED;
-        Fields.Builder b = Fields.builder();
-        return p.parse(json, b) == null ? JsonCanon.of(b.build()) : REJECTED;
+    private static JsonStage stage(boolean flatten) {
+        return new JsonStage(new JsonConfig(null, flatten, null), new ParseErrors(StageHarness.context(), "json"));
+    }
+
+    /** The text the line's UTF-8 encoding stands for: the line, with any lone surrogate as '?'. */
+    private static String asUtf8Decodes(String json) {
+        return new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The stage's fields for the line ({@link JsonCanon}) or {@value #REJECTED}, after checking that a text record
+     * and a bytes record of it give the same fields or the same parse error.
+     */
+    private static String ours(JsonStage st, String json) {
+        LogRecord asText = LogRecord.of(0, json, Origin.NONE, Finalizer.NONE, 0);
+        LogRecord asBytes = LogRecord.ofUtf8(0, json.getBytes(StandardCharsets.UTF_8), Origin.NONE, Finalizer.NONE, 0);
+        String text = outcome(st, asText);
+        String bytes = outcome(st, asBytes);
+        assertEquals(text, bytes, () -> "a text record and a bytes record differ: " + json);
+        return text.startsWith(REJECTED) ? REJECTED : text;
+    }
+
+    private static String outcome(JsonStage st, LogRecord r) {
+        LogRecord[] out = new LogRecord[1];
+        st.process(r, new StageOutput() {
+            @Override public void accept(LogRecord record) { out[0] = record; }
+
+            @Override public void drop(LogRecord record, String reason) { throw new AssertionError("dropped: " + reason); }
+        });
+        if (out[0].has(Flag.PARSE_ERROR)) return REJECTED + ": " + out[0].fields().get(ParseErrors.FIELD).asText();
+        return JsonCanon.of(out[0].fields());
     }
 
     // ---- generator

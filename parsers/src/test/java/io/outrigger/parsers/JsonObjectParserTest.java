@@ -1,12 +1,14 @@
 package io.outrigger.parsers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outrigger.core.event.Fields;
 import io.outrigger.core.event.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -256,5 +258,114 @@ class JsonObjectParserTest {
                 parse(p, "{\"level\":1,\"a\nb\":2}"), "a decoded key is never matched against raw text");
         assertEquals("{\"level\":{\"level\":1}}", parse(p, "{\"level\":{\"level\":1}}"));
         assertEquals("invalid JSON: unterminated key starting at offset 1", parse(p, "{\"level"));
+    }
+
+    // ---- UTF-8
+
+    private static final String[] WIDE = {"\u0080", "\u00e9", "\u07ff", "\u0800", "\u65e5", "\uffff",
+        "\ud800\udc00", "\ud83d\ude00", "\udbff\udfff", "\u2028"};
+
+    /** The value of the only member of {@code json}, parsed from its UTF-8 bytes. */
+    private static Fields fields(JsonObjectParser p, String json) {
+        Fields.Builder b = Fields.builder();
+        String problem = p.parse(json.getBytes(StandardCharsets.UTF_8), b);
+        assertNull(problem, json);
+        return b.build();
+    }
+
+    @Test
+    void multiByteCharsInValuesAtEveryPlaceOfAnEightByteWord() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        for (int pad = 0; pad <= 17; pad++) {
+            for (String w : WIDE) {
+                String before = "a".repeat(pad);
+                for (String value : new String[] {before + w, before + w + "z", before + w + w + "xyz" + w,
+                    w + before, before + w + "bcdefghij".substring(0, pad % 9)}) {
+                    String json = "{\"k\":\"" + value + "\",\"n\":1}";
+                    Fields f = fields(p, json);
+                    assertEquals(value, f.get("k").asText(), json);
+                    assertEquals(new Value.Int(1), f.get("n"), json);
+                    // the same with an escape before and after it (the slow path decodes the bytes itself)
+                    String escaped = "{\"k\":\"\\t" + value + "\\u0041" + value + "\\n\"}";
+                    assertEquals("\t" + value + "A" + value + "\n", fields(p, escaped).get("k").asText(), escaped);
+                }
+            }
+            // ASCII right up to the closing quote, which shares its word with multi-byte chars after it
+            String json = "{\"k\":\"" + "a".repeat(pad) + "\",\"\u00e9\u00e9\u00e9\":\"\u65e5\"}";
+            Fields f = fields(p, json);
+            assertEquals("a".repeat(pad), f.get("k").asText());
+            assertEquals("\u65e5", f.get("\u00e9\u00e9\u00e9").asText());
+        }
+    }
+
+    @Test
+    void multiByteCharsInKeysAreCachedAndGuessedByTheirBytes() {
+        JsonObjectParser p = new JsonObjectParser(true);
+        for (int pad = 0; pad <= 17; pad++) {
+            for (String w : WIDE) {
+                String key = "k".repeat(pad) + w;
+                String json = "{\"" + key + "\":{\"" + w + "\":1},\"" + key + "x\":2}";
+                for (int round = 0; round < 2; round++) {   // the second time the keys come from the caches
+                    Fields f = fields(p, json);
+                    assertEquals(key + "." + w, f.name(0), json);
+                    assertEquals(key + "x", f.name(1), json);
+                }
+            }
+        }
+        // keys of the same byte length and hash-neighbours that differ only inside a multi-byte char
+        Fields a = fields(p, "{\"caf\u00e9\":1,\"level\":2}");
+        Fields b = fields(p, "{\"caf\u00ea\":1,\"level\":2}");
+        assertEquals("caf\u00e9", a.name(0));
+        assertEquals("caf\u00ea", b.name(0));
+        assertSame(a.name(1), b.name(1));
+        // a key longer than the cached ones, with multi-byte chars across it
+        String longKey = "\u65e5".repeat(30) + "x" + "\ud83d\ude00".repeat(5);
+        assertEquals(longKey, fields(p, "{\"" + longKey + "\":1}").name(0));
+        // a key over 50000 bytes but not 50000 chars is fine; over 50000 chars is not
+        String wide = "\u00e9".repeat(50_000);
+        assertEquals(wide, fields(p, "{\"" + wide + "\":1}").name(0));
+        assertEquals("invalid JSON: key longer than 50000 characters at offset 1", parse(p, "{\"" + wide + "\u00e9\":1}"));
+    }
+
+    @Test
+    void offsetsCountBytesAndFoundCharsAreWholeCodePoints() {
+        // {"é":1 x}: 'x' is the 8th char but at byte 8
+        assertEquals("invalid JSON: expected ',' or '}' after the value of key \"\u00e9\" at offset 8, found 'x'",
+                parse("{\"\u00e9\":1 x}", false));
+        assertEquals("invalid JSON: expected a value at offset 11, found U+00E9",
+                parse("{\"\ud83d\ude00\u65e5\":\u00e9}", false));
+        assertEquals("invalid JSON: expected ',' or '}' after the value of key \"a\" at offset 6, found U+1F600",
+                parse("{\"a\":1\ud83d\ude00}", false));
+        assertEquals("invalid JSON: invalid escape ('\\' followed by U+00E9) at offset 12",
+                parse("{\"a\":\"\u65e5\u65e5\\\u00e9\"}", false));
+        assertEquals("invalid JSON: unescaped control character U+0001 in string at offset 8",
+                parse("{\"a\":\"\u00e9\u0001\"}", false));
+        assertEquals("invalid JSON: unrecognized token 'tru\u00e9' at offset 5", parse("{\"a\":tru\u00e9}", false));
+        assertEquals("invalid JSON: unterminated string starting at offset 5", parse("{\"a\":\"\u00e9\u00e9", false));
+    }
+
+    @Test
+    void aLoneSurrogateInTextBecomesAQuestionMark() {
+        // text has no UTF-8 form for a lone surrogate: the one place the byte parser sees other text than Jackson did
+        assertEquals("{\"s\":\"a?b\",\"?\":\"?\"}", parse("{\"s\":\"a\ud800b\",\"\udc00\":\"\ud83d\"}", false));
+        assertEquals("invalid JSON: expected a quoted key at offset 1, found '?'", parse("{\ud800}", false));
+        // an escaped one is no char of the text: kept in a value, as before
+        assertNotEquals("?", fields(new JsonObjectParser(false), "{\"s\":\"\\ud800\"}").get("s").asText());
+    }
+
+    @Test
+    void malformedBytesNeverThrow() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        byte[][] lines = {{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'},
+            {'{', '"', (byte) 0xFF, '"', ':', '1', '}'}, {'{', '"', 'a', '"', ':', (byte) 0xE6, '}'},
+            {'{', '"', 'a', '"', ':', '"', '\\', 'n', (byte) 0xF0, (byte) 0x9F, '"', '}'}};
+        for (byte[] line : lines) {
+            Fields.Builder b = Fields.builder();
+            String problem = p.parse(line, b);
+            assertTrue(problem == null || problem.startsWith("invalid JSON"), problem);
+        }
+        Fields.Builder b = Fields.builder();
+        assertNull(p.parse(lines[3], b));
+        assertEquals("\n\ufffd\ufffd", b.build().get("a").asText());
     }
 }

@@ -3,15 +3,21 @@ package io.outrigger.parsers;
 import static io.outrigger.parsers.StageHarness.line;
 import static io.outrigger.parsers.StageHarness.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.outrigger.core.event.Fields;
 import io.outrigger.core.event.Flag;
 import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.event.Origin;
 import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Finalizer;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.parsers.StageHarness.Collector;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class JsonStageTest {
@@ -84,5 +90,68 @@ class JsonStageTest {
         assertEquals("trailing content after JSON object", out.accepted.get(1).fields().get("parse_error").asText());
         assertEquals("empty line", out.accepted.get(2).fields().get("parse_error").asText());
         assertEquals("{\"ok\":1}", JsonCanon.of(out.accepted.get(3).fields()), "a good line after bad ones");
+    }
+
+    private static LogRecord bytesLine(String text) {
+        return LogRecord.ofUtf8(StageHarness.READ_TIME, text.getBytes(StandardCharsets.UTF_8), Origin.NONE, Finalizer.NONE, 0);
+    }
+
+    @Test
+    void aRecordReadAsBytesIsParsedFromThemAndKeepsThem() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        LogRecord r = bytesLine("{\"msg\":\"h\u00e9llo \ud83d\ude00\",\"\u65e5\u672c\":1,\"n\":[1.5,\"\u00e9\"]}");
+        st.process(r, out);
+        LogRecord o = out.accepted.getFirst();
+        assertFalse(o.has(Flag.PARSE_ERROR));
+        assertEquals("{\"msg\":\"h\\u00e9llo \\ud83d\\ude00\",\"\\u65e5\\u672c\":1,\"n\":[1.5,\"\\u00e9\"]}",
+                JsonCanon.of(o.fields()));
+        assertSame(r.utf8Message(), o.utf8Message(), "the message stays the bytes it was read as");
+
+        Stage withMessage = stage("json", "{\"message_field\":\"msg\"}");
+        withMessage.process(bytesLine("{\"msg\":\"h\u00e9llo\",\"n\":1}"), out);
+        assertEquals("h\u00e9llo", out.accepted.get(1).message());
+        assertNull(out.accepted.get(1).utf8Message());
+        assertEquals("{\"n\":1}", JsonCanon.of(out.accepted.get(1).fields()));
+    }
+
+    @Test
+    void blankBytesAreAnEmptyLineAsBlankTextIs() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        st.process(bytesLine(""), out);
+        st.process(bytesLine("\t \u000b\u001f"), out);
+        st.process(bytesLine(" \u3000\u2028 "), out);
+        st.process(bytesLine(" \u00a0"), out);
+        st.process(line(" \u00a0"), out);
+        for (int i = 0; i < 3; i++) assertEquals("empty line", out.accepted.get(i).fields().get("parse_error").asText());
+        assertEquals("invalid JSON: expected a value at offset 1, found U+00A0", out.accepted.get(3).fields().get("parse_error").asText());
+        assertEquals(JsonCanon.of(out.accepted.get(3).fields()), JsonCanon.of(out.accepted.get(4).fields()), "a text record says the same");
+    }
+
+    @Test
+    void offsetsInParseErrorsCountBytes() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        st.process(bytesLine("{\"\u00e9\":1 x}"), out);
+        st.process(line("{\"\u00e9\":1 x}"), out);
+        String expected = "invalid JSON: expected ',' or '}' after the value of key \"\u00e9\" at offset 8, found 'x'";
+        assertEquals(expected, out.accepted.get(0).fields().get("parse_error").asText());
+        assertEquals(expected, out.accepted.get(1).fields().get("parse_error").asText());
+    }
+
+    @Test
+    void aLoneSurrogateInATextRecordReachesTheFieldsAsAQuestionMark() {
+        Stage st = stage("json", "{\"source\":\"log\"}");
+        Collector out = new Collector();
+        st.process(line("{\"s\":\"a\ud800\"}"), out);
+        st.process(line("raw").toBuilder().fields(Fields.builder().put("log", "{\"s\":\"\udc00b\"}").build()).build(), out);
+        st.process(line("raw").toBuilder().fields(Fields.builder().put("log", "{\"s\":\"\\udc00b\"}").build()).build(), out);
+        assertEquals("source field \"log\" missing", out.accepted.get(0).fields().get("parse_error").asText());
+        assertEquals("?b", out.accepted.get(1).fields().get("s").asText());
+        assertEquals("\udc00b", out.accepted.get(2).fields().get("s").asText(), "an escaped one is kept, as Jackson does");
+        Stage plain = stage("json", null);
+        plain.process(line("{\"s\":\"a\ud800\"}"), out);
+        assertEquals("a?", out.accepted.get(3).fields().get("s").asText());
     }
 }
