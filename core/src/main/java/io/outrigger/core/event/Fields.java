@@ -119,6 +119,11 @@ public final class Fields {
         private int size;
         /** The arrays were handed to a built {@link Fields} as they were: copy them before any change. */
         private boolean shared;
+        /**
+         * One bit per name put, chosen by its hash: a name whose bit is clear is surely not here, so most puts of a
+         * new name (a parser filling a record) skip the scan. Bits are never cleared; a stale one costs a scan.
+         */
+        private long hashBits;
 
         private Builder(int capacity) {
             names = new String[capacity];
@@ -129,6 +134,12 @@ public final class Fields {
             names = Arrays.copyOf(from.names, Math.max(8, from.names.length + 4));
             values = Arrays.copyOf(from.values, names.length);
             size = from.names.length;
+            for (int i = 0; i < size; i++) hashBits |= bit(names[i]);
+        }
+
+        private static long bit(String name) {
+            int h = name.hashCode();
+            return 1L << (h ^ h >>> 6 ^ h >>> 12);
         }
 
         public Builder put(String name, Value value) {
@@ -146,6 +157,7 @@ public final class Fields {
             }
             names[size] = name;
             values[size++] = value;
+            hashBits |= bit(name);
             return this;
         }
 
@@ -163,6 +175,7 @@ public final class Fields {
 
         /** Names are usually the same String objects (parsers share them), and Strings cache their hash. */
         private int indexOf(String name) {
+            if ((hashBits & bit(name)) == 0) return -1;
             int h = name.hashCode();
             for (int i = 0; i < size; i++) {
                 String n = names[i];

@@ -47,4 +47,28 @@ class FieldsTest {
         assertEquals(1, f.size());
         assertEquals(Value.of("WARN"), f.get("level"));
     }
+
+    /** Random puts, replaces and removes over names that share hash bits behave as a LinkedHashMap does. */
+    @Test
+    void behavesAsAnInsertionOrderedMap() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int round = 0; round < 2000; round++) {
+            java.util.Map<String, Value> want = new java.util.LinkedHashMap<>();
+            Fields.Builder b = rnd.nextBoolean() ? Fields.builder() : Fields.of("k0", Value.of(0)).toBuilder();
+            if (b.size() == 1) want.put("k0", Value.of(0));
+            for (int op = 0; op < 30; op++) {
+                String name = "k" + rnd.nextInt(90); // 90 names over 64 bits: bits are shared
+                if (rnd.nextInt(4) == 0) {
+                    b.remove(new String(name.toCharArray()));
+                    want.remove(name);
+                } else {
+                    Value v = Value.of(op);
+                    b.put(rnd.nextBoolean() ? name : new String(name.toCharArray()), v);
+                    want.put(name, v);
+                }
+                assertEquals(want.get(name), b.get(name));
+            }
+            assertEquals(want, b.build().asMap());
+        }
+    }
 }
