@@ -25,6 +25,8 @@ public final class RecordJson {
     private byte[][] nameBytes;
     private String cachedPath;
     private byte[] cachedPathBytes;
+    private long cachedNanos = Long.MIN_VALUE;
+    private byte[] cachedStamp;
     private long cachedSecond = Long.MIN_VALUE;
     private String cachedPrefix = "";
 
@@ -174,6 +176,17 @@ public final class RecordJson {
 
     /** Appends RFC 3339 UTC time with nanoseconds, e.g. {@code 2026-11-27T05:00:00.123456789Z}. */
     public void appendTimestamp(JsonBuffer b, long epochNanos) {
+        if (epochNanos == cachedNanos) { // the lines of one read share their read time
+            b.append(cachedStamp, 0, cachedStamp.length);
+            return;
+        }
+        int start = b.length();
+        appendTimestampText(b, epochNanos);
+        cachedStamp = java.util.Arrays.copyOfRange(b.array(), start, b.length());
+        cachedNanos = epochNanos;
+    }
+
+    private void appendTimestampText(JsonBuffer b, long epochNanos) {
         long second = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (second != cachedSecond) {

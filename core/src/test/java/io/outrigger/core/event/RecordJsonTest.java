@@ -80,6 +80,29 @@ class RecordJsonTest {
     }
 
     @Test
+    void repeatedAndAlternatingTimesRenderAsTheyWouldAlone() {
+        RecordJson json = new RecordJson();
+        long base = Instant.parse("2026-11-27T05:00:59Z").getEpochSecond() * 1_000_000_000L;
+        long[] times = {base, base, base + 1, base + 999_999_999L, base + 1_000_000_000L, base, -1, -1, base + 1};
+        JsonBuffer b = new JsonBuffer();
+        for (long t : times) {
+            b.reset();
+            json.appendTimestamp(b, t);
+            JsonBuffer fresh = new JsonBuffer();
+            new RecordJson().appendTimestamp(fresh, t);
+            assertEquals(fresh.toString(), b.toString());
+            assertEquals(Instant.ofEpochSecond(0, t).toString().replace("Z", ""), b.toString().substring(0, 19) + trimmed(b));
+        }
+    }
+
+    /** The fraction of an RFC 3339 time as Instant.toString would print it (trailing zero groups dropped). */
+    private static String trimmed(JsonBuffer b) {
+        String frac = b.toString().substring(19, 29);
+        while (frac.endsWith("000") && frac.length() > 1) frac = frac.substring(0, frac.length() - 3);
+        return frac.equals(".") ? "" : frac;
+    }
+
+    @Test
     void labelsStaySortedAndFieldsKeepInsertionOrder() {
         Labels l = Labels.of("b", "2").with("a", "1").with("c", "3");
         assertEquals("{a=\"1\", b=\"2\", c=\"3\"}", l.toString());
