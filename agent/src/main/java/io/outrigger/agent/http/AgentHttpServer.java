@@ -4,7 +4,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,9 +59,27 @@ public final class AgentHttpServer implements AutoCloseable {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
     }
 
-    /** Registers the JVM's metrics (memory, GC, threads, classes...) once in {@code registry}. */
+    private static final java.util.Set<PrometheusRegistry> JVM_METRICS_REGISTERED =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Registers the JVM's and the process's metrics (memory, GC, threads, classes, CPU, RSS...) once in
+     * {@code registry}: what {@code JvmMetrics} registers but its native-memory metrics, which only report with
+     * {@code -XX:NativeMemoryTracking} (off in our launchers) and whose probe alone cost ~160 ms of CPU at start.
+     */
     public static void registerJvmMetrics(PrometheusRegistry registry) {
-        JvmMetrics.builder().register(registry);
+        synchronized (JVM_METRICS_REGISTERED) {
+            if (!JVM_METRICS_REGISTERED.add(registry)) return; // once per registry, as JvmMetrics does
+        }
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
     }
 
     /**

@@ -62,6 +62,10 @@ class AgentHttpServerTest {
         assertTrue(body.contains("# TYPE outrigger_test_events_total counter"), body);
         assertTrue(body.contains("outrigger_test_events_total{kind=\"a\\\"b\"} 3.0"), body);
         assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics registered");
+        for (String name : new String[] {"jvm_threads_current", "jvm_gc_collection_seconds", "jvm_classes_currently_loaded",
+                "process_cpu_seconds_total", "process_resident_memory_bytes"}) {
+            assertTrue(body.contains(name), name + " registered");
+        }
         assertTrue(!body.contains("# EOF"));
     }
 
