@@ -182,17 +182,33 @@ public final class JsonBuffer {
         int end = off + len;
         while (i <= end - 8) {
             long w = (long) Utf8.LONGS.get(src, i);
-            Utf8.LONGS.set(b, p, w); // the whole word goes out; p advances only over the plain bytes in it
-            long q = w ^ 0x2222222222222222L;
-            long s = w ^ 0x5C5C5C5C5C5C5C5CL;
-            long m = ((w - 0x2020202020202020L) & ~w | (q - 0x0101010101010101L) & ~q
-                    | (s - 0x0101010101010101L) & ~s | w) & 0x8080808080808080L;
+            // one flag bit per byte, exact (no carry crosses bytes): above 0x7F, below 0x20, '"' or '\\'
+            long low7 = w & 0x7F7F7F7F7F7F7F7FL;
+            long q = low7 ^ 0x2222222222222222L;
+            long s = low7 ^ 0x5C5C5C5C5C5C5C5CL;
+            long m = (w | ~((low7 + 0x6060606060606060L) & (q + 0x7F7F7F7F7F7F7F7FL) & (s + 0x7F7F7F7F7F7F7F7FL)))
+                    & 0x8080808080808080L;
+            Utf8.LONGS.set(b, p, w); // the whole word goes out; p advances only over what is final
             if (m == 0) {
                 i += 8;
                 p += 8;
                 continue;
             }
-            int k = Long.numberOfTrailingZeros(m) >>> 3; // the first flagged byte: borrows only carry upwards
+            if ((m & w) == 0) {
+                // only ASCII escapes: each is written in place and the rest of the word stored again after it
+                int done = 0;
+                do {
+                    int k = Long.numberOfTrailingZeros(m) >>> 3;
+                    p = escape(b, p + k - done, (int) (w >>> (k << 3)) & 0xFF);
+                    done = k + 1;
+                    m &= m - 1;
+                    if (done < 8) Utf8.LONGS.set(b, p, w >>> (done << 3));
+                } while (m != 0);
+                p += 8 - done;
+                i += 8;
+                continue;
+            }
+            int k = Long.numberOfTrailingZeros(m) >>> 3; // a byte above 0x7F is in this word: up to the first flag
             i += k;
             p += k;
             int c = src[i] & 0xFF;
