@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -43,6 +44,8 @@ final class KafkaOutput implements Output {
     private final ThreadLocal<RecordEncoder> encoders;
     private final Duration closeTimeout;
     private final Counter invalid;
+    /** False when a configured interceptor or partitioner could keep a record's value after send(). */
+    private final boolean valueReuseAllowed;
     private volatile boolean healthy = true;
     private volatile boolean closed;
 
@@ -52,7 +55,7 @@ final class KafkaOutput implements Output {
     }
 
     KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
-                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout) {
+                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed) {
         this.name = name;
         this.producer = producer;
         this.source = source;
@@ -61,6 +64,7 @@ final class KafkaOutput implements Output {
         this.encoders = ThreadLocal.withInitial(encoderFactory);
         this.invalid = invalid;
         this.closeTimeout = closeTimeout;
+        this.valueReuseAllowed = valueReuseAllowed;
     }
 
     @Override
@@ -131,11 +135,13 @@ final class KafkaOutput implements Output {
         }
         InFlight flight = new InFlight(n, future);
         RecordEncoder encoder = encoders.get();
+        // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
+        boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
         Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> pr;
             try {
-                pr = encoder.encode(records.get(i));
+                pr = encoder.encode(records.get(i), reuse);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
                 flight.done(i, new SendResult.Rejected(e.reason, e.getMessage()));
@@ -174,6 +180,7 @@ final class KafkaOutput implements Output {
 
     /** One batch's records waiting for their callbacks. */
     private final class InFlight {
+        /** Each record's answer; null for a delivered one (the common case writes nothing). */
         final AtomicReferenceArray<SendResult> results;
         final AtomicInteger remaining;
         final CompletableFuture<SendResult> future;
@@ -187,10 +194,10 @@ final class KafkaOutput implements Output {
         void done(int index, SendResult result) {
             if (result instanceof SendResult.Delivered) {
                 if (!healthy) healthy = true;
-            } else if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) {
-                healthy = false;
+            } else {
+                if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) healthy = false;
+                results.set(index, result);
             }
-            results.set(index, result);
             if (remaining.decrementAndGet() == 0) future.complete(summary());
         }
 
@@ -200,13 +207,16 @@ final class KafkaOutput implements Output {
             boolean allRetryable = true;
             for (int i = 0; i < n; i++) {
                 SendResult r = results.get(i);
-                if (!(r instanceof SendResult.Delivered)) allDelivered = false;
+                if (r != null) allDelivered = false;
                 if (!(r instanceof SendResult.Retryable)) allRetryable = false;
             }
             if (allDelivered) return SendResult.DELIVERED;
             if (allRetryable) return results.get(0);
             SendResult[] copy = new SendResult[n];
-            for (int i = 0; i < n; i++) copy[i] = results.get(i);
+            for (int i = 0; i < n; i++) {
+                SendResult r = results.get(i);
+                copy[i] = r == null ? SendResult.DELIVERED : r;
+            }
             return new SendResult.PerRecord(Arrays.asList(copy));
         }
     }

@@ -138,7 +138,15 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
         Counter invalid = context.metrics().counter(INVALID_METRIC,
                 "Records the Kafka output could not turn into a Kafka record (sent to dead letters)", "output", "reason");
         return new KafkaOutput(context.name(), producer, source, newExecutor(context.name(), c.concurrency()),
-                () -> RecordEncoder.of(c), invalid, CLOSE_TIMEOUT);
+                () -> RecordEncoder.of(c), invalid, CLOSE_TIMEOUT, valueReuseAllowed(c));
+    }
+
+    /**
+     * Whether encoders may hand the producer a kept value array (see {@code RecordEncoder.encode(record, true)}):
+     * not when an interceptor or a custom partitioner sees the records, as either could keep one after send().
+     */
+    static boolean valueReuseAllowed(KafkaOutputConfig c) {
+        return !c.producer().containsKey("interceptor.classes") && !c.producer().containsKey("partitioner.class");
     }
 
     private static ExecutorService newExecutor(String name, int threads) {

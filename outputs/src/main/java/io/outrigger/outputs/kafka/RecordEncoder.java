@@ -26,6 +26,9 @@ final class RecordEncoder {
     }
 
     private static final int MAX_KEPT_CAPACITY = 256 * 1024;
+    /** Values up to this size are copied into a kept array of exactly their length when reuse is allowed. */
+    static final int MAX_REUSED_VALUE = 4096;
+    private static final int VALUE_SLOTS = 64; // direct-mapped by length: at most 64 x 4 KiB kept per encoder
 
     private final TopicTemplate topic;
     private final String keyField;
@@ -35,6 +38,7 @@ final class RecordEncoder {
     private final RecordJson recordJson = new RecordJson();
     private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
+    private final byte[][] values = new byte[VALUE_SLOTS][];
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
         this.topic = topic;
@@ -50,7 +54,18 @@ final class RecordEncoder {
 
     boolean hasConstantTopic() { return topic.isConstant(); }
 
+    /** The Kafka record, with a value array of its own. */
     ProducerRecord<byte[], byte[]> encode(LogRecord r) throws Unencodable {
+        return encode(r, false);
+    }
+
+    /**
+     * The Kafka record. With {@code reuseValue} a JSON value of at most {@value #MAX_REUSED_VALUE} bytes may be
+     * an array this encoder kept from an earlier record of the same length, overwritten: only for a producer that
+     * is done with the value when {@code send()} returns (KafkaProducer copies it into its batch, and nothing
+     * else sees it when no interceptor or custom partitioner is set), and only until the next call.
+     */
+    ProducerRecord<byte[], byte[]> encode(LogRecord r, boolean reuseValue) throws Unencodable {
         String t = topic.render(r, topicScratch);
         if (!topic.isConstant() && !TopicTemplate.isValidTopic(t)) {
             throw new Unencodable("invalid_topic", "topic template \"" + topic + "\" gave \"" + t
@@ -65,7 +80,7 @@ final class RecordEncoder {
         if (json) {
             buffer.shrinkTo(MAX_KEPT_CAPACITY);
             recordJson.append(buffer, r);
-            value = buffer.toByteArray();
+            value = reuseValue ? keptCopy() : buffer.toByteArray();
         } else {
             value = r.message().getBytes(StandardCharsets.UTF_8);
         }
@@ -80,5 +95,16 @@ final class RecordEncoder {
         // No timestamp: the broker's clock (CreateTime = now) keeps retention and the broker's timestamp bounds
         // from dropping replayed old lines; the record's own time is in the JSON body.
         return new ProducerRecord<>(t, null, null, key, value, headers);
+    }
+
+    /** The buffer's bytes in the kept array of exactly that length (made, or replacing another length, if need be). */
+    private byte[] keptCopy() {
+        int n = buffer.length();
+        if (n > MAX_REUSED_VALUE) return buffer.toByteArray();
+        int slot = n & (VALUE_SLOTS - 1);
+        byte[] a = values[slot];
+        if (a == null || a.length != n) values[slot] = a = new byte[n];
+        System.arraycopy(buffer.array(), 0, a, 0, n);
+        return a;
     }
 }

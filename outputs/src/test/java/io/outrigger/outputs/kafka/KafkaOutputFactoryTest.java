@@ -162,4 +162,16 @@ class KafkaOutputFactoryTest {
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("******"), e.getMessage());
     }
+
+    @Test
+    void valueArraysAreReusedOnlyWhenNoInterceptorOrPartitionerSeesTheRecords() {
+        assertTrue(KafkaOutputFactory.valueReuseAllowed(KafkaOutputConfig.of(List.of("k:9092"), "t")));
+        assertFalse(KafkaOutputFactory.valueReuseAllowed(withProducer(Map.of("interceptor.classes", "com.example.Tracer"))));
+        assertFalse(KafkaOutputFactory.valueReuseAllowed(withProducer(Map.of("partitioner.class", "com.example.ByHost"))));
+        assertTrue(KafkaOutputFactory.valueReuseAllowed(withProducer(Map.of("linger.ms", "20"))));
+    }
+
+    private static KafkaOutputConfig withProducer(Map<String, String> producer) {
+        return new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, null, null, producer, null, null, null);
+    }
 }

@@ -2,7 +2,9 @@ package io.outrigger.outputs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.outrigger.core.event.Fields;
@@ -80,5 +82,45 @@ class RecordEncoderTest {
         assertEquals("invalid_topic", e.reason);
         assertEquals("topic template \"logs-{{app}}\" gave \"logs-my app\", not a valid topic name "
                 + "(letters, digits, '.', '_', '-', at most 249)", e.getMessage());
+    }
+
+    private static LogRecord line(String message) { return LogRecord.builder().timeNanos(1L).message(message).build(); }
+
+    @Test
+    void withReuseAValueOfTheSameLengthIsRenderedIntoTheKeptArray() throws Exception {
+        RecordEncoder enc = new RecordEncoder(TopicTemplate.parse("logs"), null, Map.of(), true);
+        byte[] first = enc.encode(line("line 1"), true).value();
+        assertEquals(RecordJson.toJson(line("line 1")), utf8(first));
+        byte[] second = enc.encode(line("line 2"), true).value();
+        assertSame(first, second, "same length: the kept array, overwritten");
+        assertEquals(RecordJson.toJson(line("line 2")), utf8(second));
+        byte[] longer = enc.encode(line("line 10"), true).value();
+        assertNotSame(second, longer);
+        assertEquals(RecordJson.toJson(line("line 10")), utf8(longer), "exactly the value's length");
+    }
+
+    @Test
+    void withoutReuseOrOverTheLimitEveryValueIsItsOwnArray() throws Exception {
+        RecordEncoder enc = new RecordEncoder(TopicTemplate.parse("logs"), null, Map.of(), true);
+        byte[] a = enc.encode(line("line 1")).value();
+        byte[] b = enc.encode(line("line 2")).value();
+        assertNotSame(a, b);
+        assertEquals(RecordJson.toJson(line("line 1")), utf8(a), "the first value is left as it was");
+        String big = "x".repeat(RecordEncoder.MAX_REUSED_VALUE);
+        byte[] c = enc.encode(line(big + "1"), true).value();
+        byte[] d = enc.encode(line(big + "2"), true).value();
+        assertNotSame(c, d);
+        assertEquals(RecordJson.toJson(line(big + "1")), utf8(c));
+        assertEquals(RecordJson.toJson(line(big + "2")), utf8(d));
+    }
+
+    @Test
+    void rawValuesAreNeverReused() throws Exception {
+        RecordEncoder enc = new RecordEncoder(TopicTemplate.parse("logs"), null, Map.of(), false);
+        byte[] a = enc.encode(line("line 1"), true).value();
+        byte[] b = enc.encode(line("line 2"), true).value();
+        assertNotSame(a, b);
+        assertEquals("line 1", utf8(a));
+        assertEquals("line 2", utf8(b));
     }
 }
