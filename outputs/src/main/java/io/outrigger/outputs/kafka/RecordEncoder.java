@@ -82,7 +82,8 @@ final class RecordEncoder {
             recordJson.append(buffer, r);
             value = reuseValue ? keptCopy() : buffer.toByteArray();
         } else {
-            value = r.message().getBytes(StandardCharsets.UTF_8);
+            byte[] utf8 = r.utf8Message(); // a line as read: its bytes as they are (the producer only reads them)
+            value = utf8 != null ? utf8 : r.message().getBytes(StandardCharsets.UTF_8);
         }
         RecordHeaders headers = null;
         if (headerNames.length > 0) {

@@ -47,6 +47,10 @@ class RecordEncoderTest {
     void rawValueIsTheMessageBytes() throws Exception {
         RecordEncoder enc = new RecordEncoder(TopicTemplate.parse("logs"), null, Map.of(), false);
         assertArrayEquals(REC.message().getBytes(StandardCharsets.UTF_8), enc.encode(REC).value());
+        // a line kept as its UTF-8 bytes goes out as exactly those bytes
+        byte[] read = "caf\u00e9 {\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        LogRecord asRead = LogRecord.ofUtf8(0, read, io.outrigger.core.event.Origin.NONE, io.outrigger.core.pipeline.Finalizer.NONE, 0);
+        assertArrayEquals(read, enc.encode(asRead).value());
     }
 
     @Test
