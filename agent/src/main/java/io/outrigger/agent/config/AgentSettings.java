@@ -1,12 +1,16 @@
 package io.outrigger.agent.config;
 
+import io.outrigger.core.config.BatchConfig;
 import io.outrigger.core.config.ByteSize;
+import io.outrigger.core.config.OutputSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * The {@code agent:} block. Null arguments take the defaults: {@code data_dir} {@code ./data},
- * {@code shutdown_timeout} 30s, {@code buffer.max_bytes} 4MiB, {@code checkpoint_interval} 1s,
+ * {@code shutdown_timeout} 30s, {@code buffer.max_bytes} sized from the outputs (null here; see
+ * {@link #bufferBytesFor}), {@code checkpoint_interval} 1s,
  * {@code http.listen} {@code 0.0.0.0:2020} ({@code ""} disables the HTTP server), {@code log.format} json,
  * {@code log.level} info. {@code exitWhenFileExists} stays null unless {@code exit_when.file_exists} is set.
  */
@@ -17,20 +21,22 @@ public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize buf
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * 4MiB: a few batches per output in flight plus a read ahead (a few thousand parsed records, as Filebeat's
-     * 3200-event queue), and small enough to stay in the CPU's cache and the young generation's survivor space.
-     * Each young collection copies the records in flight, so their bytes are its cost: measured with bench/e2e.sh
-     * (tail + json -> file), 8MiB spent twice the collection time of 4MiB and 10-15% more CPU per line for no
-     * more speed; 32MiB cost 20-60% more CPU (records promoted to the old generation, full collections).
+     * The least record budget when {@code buffer.max_bytes} is not set: a few batches in flight plus a read ahead
+     * (a few thousand parsed records, as Filebeat's 3200-event queue), small enough to stay in the CPU's cache and
+     * the young generation's survivor space. Each young collection copies the records in flight, so their bytes
+     * are its cost: measured with bench/e2e.sh (tail + json -> file), 8MiB spent twice the collection time of 4MiB
+     * and 10-15% more CPU per line for no more speed; 32MiB cost 20-60% more CPU (records promoted to the old
+     * generation, full collections).
      */
-    public static final ByteSize DEFAULT_BUFFER_MAX_BYTES = ByteSize.ofMiB(4);
+    public static final ByteSize MIN_AUTO_BUFFER = ByteSize.ofMiB(4);
+    /** The most an unset budget grows to for outputs with large batches (see {@link #bufferBytesFor}). */
+    public static final ByteSize MAX_AUTO_BUFFER = ByteSize.ofMiB(16);
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     public static final String DEFAULT_HTTP_LISTEN = "0.0.0.0:2020";
 
     public AgentSettings {
         if (dataDir == null) dataDir = DEFAULT_DATA_DIR;
         if (shutdownTimeout == null) shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-        if (bufferMaxBytes == null) bufferMaxBytes = DEFAULT_BUFFER_MAX_BYTES;
         if (checkpointInterval == null) checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         if (httpListen == null) httpListen = DEFAULT_HTTP_LISTEN;
         if (logFormat == null) logFormat = "json";
@@ -40,6 +46,24 @@ public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize buf
     /** All defaults (a config without an {@code agent:} block). */
     public static AgentSettings defaults() {
         return new AgentSettings(null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The record budget in bytes: {@code buffer.max_bytes} when set; otherwise what the outputs can have in flight
+     * at once (each output's {@code concurrency} times its {@code batch.max_bytes}, summed), within
+     * {@link #MIN_AUTO_BUFFER} and {@link #MAX_AUTO_BUFFER}. A budget smaller than that would cut every batch short
+     * and leave requests idle: Kafka's defaults (2 in flight of up to 4MiB) ran 20-50% slower with 4MiB than 8MiB,
+     * while the file output (1 of 2MiB) is best at 4MiB.
+     */
+    public long bufferBytesFor(Collection<? extends OutputSettings> outputs) {
+        if (bufferMaxBytes != null) return bufferMaxBytes.bytes();
+        long need = 0;
+        for (OutputSettings o : outputs) {
+            int concurrency = o.concurrency() == null ? 1 : o.concurrency();
+            BatchConfig batch = o.batch() == null ? BatchConfig.DEFAULT : o.batch();
+            need += concurrency * batch.maxBytes().bytes();
+        }
+        return Math.clamp(need, MIN_AUTO_BUFFER.bytes(), MAX_AUTO_BUFFER.bytes());
     }
 
     /** False when {@code http.listen} is {@code ""}. */

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  *   shutdown_timeout: 30s           # default 30s
  *   checkpoint_interval: 1s         # default 1s
  *   buffer:
- *     max_bytes: 4MiB               # the one memory budget for records in flight; default 4MiB, at least 1MiB
+ *     max_bytes: 8MiB               # the one memory budget for records in flight; default sized from the outputs, at least 1MiB
  *   http:
  *     listen: 0.0.0.0:2020          # /metrics /healthz /readyz; host:port, "" disables; default 0.0.0.0:2020
  *   log:

@@ -65,7 +65,8 @@ public final class Agent {
             LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
             metrics.counter("outrigger_checkpoint_corruptions_total", "Checkpoint files found unreadable at start").inc();
         }
-        this.budget = new MemoryBudget(config.agent().bufferMaxBytes().bytes());
+        this.budget = new MemoryBudget(config.agent().bufferBytesFor(
+                config.outputs().values().stream().map(OutputSpec::config).toList()));
         DeadLetters deadLetters = new DeadLetters(config.agent().dataDir().resolve("dead-letters"), 1L << 30);
         ComponentContext base = new ComponentContext("", metrics, clock, scheduler, config.agent().dataDir(), checkpoints, env);
 

@@ -106,7 +106,7 @@ class ConfigLoaderTest {
         assertEquals(AgentSettings.defaults(), c.agent());
         assertEquals(Path.of("./data"), c.agent().dataDir());
         assertEquals(Duration.ofSeconds(30), c.agent().shutdownTimeout());
-        assertEquals(ByteSize.ofMiB(4), c.agent().bufferMaxBytes());
+        assertNull(c.agent().bufferMaxBytes(), "not set: sized from the outputs");
         assertEquals("0.0.0.0:2020", c.agent().httpListen());
         assertEquals("json", c.agent().logFormat());
         assertEquals("info", c.agent().logLevel());
