@@ -1,8 +1,7 @@
 package io.outrigger.agent.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.outrigger.agent.config.StageSpec;
-import io.outrigger.core.config.ConfigModule;
+import io.outrigger.core.config.RecordBinder;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.parsers.process.Condition;
@@ -32,10 +31,10 @@ public final class Stages {
 
     private static ConditionConfig condition(StageSpec.Match m) {
         try {
-            return ConfigModule.newMapper().treeToValue(m.when(), ConditionConfig.class);
-        } catch (JsonProcessingException e) {
+            return RecordBinder.bind(m.when(), ConditionConfig.class);
+        } catch (RecordBinder.BindException e) {
             // the loader bound and checked this condition already
-            throw new IllegalStateException(m.path() + ".match.when: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(m.path() + ".match.when" + e.path() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.outrigger.core.checkpoint;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -31,10 +32,8 @@ public final class CheckpointStore {
 
     static final String FILE_NAME = "checkpoints.json";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** Streaming JSON only: the file is small and fixed, and an ObjectMapper costs start-up time. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Path file;
     private final Map<String, FileCheckpoint> entries = new ConcurrentHashMap<>();
@@ -56,14 +55,10 @@ public final class CheckpointStore {
         return store;
     }
 
-    private record Document(int version, List<FileCheckpoint> files) {}
-
     private void load() throws IOException {
         if (!Files.exists(file)) return;
         try {
-            Document doc = JSON.readValue(file.toFile(), Document.class);
-            if (doc == null || doc.files() == null) throw new IOException("no \"files\" list");
-            for (FileCheckpoint c : doc.files()) entries.put(c.key(), c);
+            for (FileCheckpoint c : read(Files.readAllBytes(file))) entries.put(c.key(), c);
         } catch (IOException | RuntimeException e) {
             entries.clear();
             Path aside = file.resolveSibling(FILE_NAME + ".corrupt");
@@ -108,7 +103,7 @@ public final class CheckpointStore {
         }
         List<FileCheckpoint> snapshot = new ArrayList<>(entries.values());
         snapshot.sort((a, b) -> a.key().compareTo(b.key()));
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Document(1, snapshot));
+        byte[] bytes = write(snapshot);
         Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -128,5 +123,91 @@ public final class CheckpointStore {
         }
         flushedVersion = v;
         lastFlushMillis = System.currentTimeMillis();
+    }
+
+    /*
+     * The file, as the Jackson ObjectMapper of earlier versions wrote it (so both read each other's files):
+     * {"version" : 1, "files" : [ {"input", "path", "file_id", "fingerprint", "offset"}, ... ]}, pretty-printed;
+     * unknown keys are skipped when reading.
+     */
+
+    static byte[] write(List<FileCheckpoint> checkpoints) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 160 * checkpoints.size());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("version", 1);
+            g.writeArrayFieldStart("files");
+            for (FileCheckpoint c : checkpoints) {
+                g.writeStartObject();
+                g.writeStringField("input", c.input());
+                g.writeStringField("path", c.path());
+                g.writeStringField("file_id", c.fileId());
+                g.writeNumberField("fingerprint", c.fingerprint());
+                g.writeNumberField("offset", c.offset());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    static List<FileCheckpoint> read(byte[] json) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+            List<FileCheckpoint> files = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("files")) {
+                    if (t != JsonToken.START_ARRAY) throw new IOException("\"files\" is not a list");
+                    files = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) files.add(entry(p));
+                } else if (name.equals("version")) {
+                    if (t != JsonToken.VALUE_NUMBER_INT) throw new IOException("\"version\" is not a number");
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("truncated");
+            if (files == null) throw new IOException("no \"files\" list");
+            return files;
+        }
+    }
+
+    private static FileCheckpoint entry(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) throw new IOException("a \"files\" entry is not an object");
+        String input = null;
+        String path = null;
+        String fileId = null;
+        long fingerprint = 0;
+        long offset = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "input" -> input = text(p, t, name);
+                case "path" -> path = text(p, t, name);
+                case "file_id" -> fileId = text(p, t, name);
+                case "fingerprint" -> fingerprint = number(p, t, name);
+                case "offset" -> offset = number(p, t, name);
+                default -> p.skipChildren();
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("truncated");
+        return new FileCheckpoint(input, path, fileId, fingerprint, offset);
+    }
+
+    private static String text(JsonParser p, JsonToken t, String name) throws IOException {
+        if (t == JsonToken.VALUE_NULL) return null;
+        if (t == JsonToken.VALUE_STRING) return p.getText();
+        throw new IOException("\"" + name + "\" is not a string");
+    }
+
+    private static long number(JsonParser p, JsonToken t, String name) throws IOException {
+        if (t == JsonToken.VALUE_NULL) return 0;
+        if (t == JsonToken.VALUE_NUMBER_INT) return p.getLongValue();
+        throw new IOException("\"" + name + "\" is not a whole number");
     }
 }

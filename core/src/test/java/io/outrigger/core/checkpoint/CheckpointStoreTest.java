@@ -47,6 +47,48 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aFileWrittenByTheEarlierObjectMapperCodeLoadsAndIsWrittenBackByteForByte() throws Exception {
+        byte[] old;
+        try (var in = CheckpointStoreTest.class.getResourceAsStream("/checkpoint/jackson-databind-written.json")) {
+            old = in.readAllBytes();
+        }
+        Files.write(dir.resolve("checkpoints.json"), old);
+        CheckpointStore store = CheckpointStore.open(dir);
+        assertNull(store.recoveredFromCorruption());
+        assertEquals(new FileCheckpoint("app", "/var/log/a \"q\".log", "2049:17", -42L, 1234), store.get("app", "2049:17"));
+        assertEquals(new FileCheckpoint("app", "/var/log/b.log", "2049:18", 0L, 10), store.get("app", "2049:18"));
+        assertEquals(new FileCheckpoint("web", "/var/log/\u00fcn\u00ef.log", "2049:19", Long.MAX_VALUE, 0), store.get("web", "2049:19"));
+        store.put(store.get("web", "2049:19")); // a change, so flush writes
+        store.flush();
+        assertEquals(new String(old, java.nio.charset.StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("checkpoints.json")), "same format, byte for byte");
+    }
+
+    @Test
+    void unknownKeysAreSkippedAndMissingNumbersAreZero() throws Exception {
+        Files.writeString(dir.resolve("checkpoints.json"), """
+                {"version": 2, "written_by": {"agent": "x", "n": [1, 2]},
+                 "files": [{"input": "app", "extra": [true], "path": "/x", "file_id": "1:2", "offset": 5}]}""");
+        CheckpointStore store = CheckpointStore.open(dir);
+        assertNull(store.recoveredFromCorruption());
+        assertEquals(new FileCheckpoint("app", "/x", "1:2", 0, 5), store.get("app", "1:2"));
+    }
+
+    @Test
+    void filesThatAreNotCheckpointsAreMovedAside() throws Exception {
+        for (String bad : new String[] {"", "[]", "{\"version\": 1}", "{\"files\": [null]}", "{\"files\": [{\"input\": \"a\"}]}",
+                "{\"files\": [{\"input\": \"a\", \"path\": \"/x\", \"file_id\": \"1:2\", \"offset\": -1}]}",
+                "{\"files\": [{\"input\": \"a\", \"path\": \"/x\", \"file_id\": \"1:2\", \"offset\": \"many\"}]}",
+                "{\"files\": {}}", "{\"files\": []"}) {
+            Files.writeString(dir.resolve("checkpoints.json"), bad);
+            CheckpointStore store = CheckpointStore.open(dir);
+            assertNotNull(store.recoveredFromCorruption(), bad);
+            assertTrue(store.all().isEmpty(), bad);
+            assertFalse(Files.exists(dir.resolve("checkpoints.json")), bad);
+        }
+    }
+
+    @Test
     void inMemoryStoreNeverWrites() throws Exception {
         CheckpointStore store = CheckpointStore.inMemory();
         store.put(new FileCheckpoint("app", "/x", "1:2", 0, 5));
