@@ -147,4 +147,21 @@ class AotCacheTest {
         assertEquals(0, strict.exit(), strict.err());
         assertEquals("", problems(strict));
     }
+
+    @Test
+    void aFailedTrainingStillRunsTheCommandAndIsNotRetriedForTheSameJar() throws Exception {
+        Path notADirectory = Files.writeString(tree.resolve("file"), "x");
+        // the training cannot make its work directory
+        Result failed = launch(Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + notADirectory.resolve("tmp")), "--version");
+        assertEquals(0, failed.exit(), failed.err());
+        assertTrue(failed.out().startsWith("outrigger "), failed.out());
+        assertTrue(failed.err().contains("could not make the AOT cache"), failed.err());
+        assertFalse(Files.exists(aot));
+        assertTrue(Files.readString(id).startsWith("failed "), Files.readString(id));
+
+        Result next = launch(Map.of(), "--version");
+        assertEquals(0, next.exit(), next.err());
+        assertEquals("", next.err(), "tried again for the same jar");
+        assertFalse(Files.exists(aot));
+    }
 }
