@@ -66,6 +66,9 @@ final class TrainCommand implements Callable<Integer> {
         Path parent = dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : dir;
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "outrigger-aot-train-");
+        // a Ctrl-C or SIGTERM ends the JVM without the finally below
+        Thread cleanup = new Thread(() -> deleteTree(work), "outrigger-aot-train-cleanup");
+        if (!keep) Runtime.getRuntime().addShutdownHook(cleanup);
         long start = System.nanoTime();
         try {
             long delivered = train(work, err);
@@ -79,7 +82,10 @@ final class TrainCommand implements Callable<Integer> {
             err.flush();
             return 0;
         } finally {
-            if (!keep) deleteTree(work);
+            if (!keep) {
+                deleteTree(work);
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
         }
     }
 
