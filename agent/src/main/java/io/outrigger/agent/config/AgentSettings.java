@@ -50,20 +50,25 @@ public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize buf
 
     /**
      * The record budget in bytes: {@code buffer.max_bytes} when set; otherwise what the outputs can have in flight
-     * at once (each output's {@code concurrency} times its {@code batch.max_bytes}, summed), within
-     * {@link #MIN_AUTO_BUFFER} and {@link #MAX_AUTO_BUFFER}. A budget smaller than that would cut every batch short
+     * at once (each output's {@code concurrency} times its {@code batch.max_bytes}, summed) and at least two of the
+     * largest batch (one out, one filling: with room for one only, reading and sending take turns; a file output
+     * with 4MiB batches ran half as fast in a 4MiB budget), within {@link #MIN_AUTO_BUFFER} and
+     * {@link #MAX_AUTO_BUFFER}. A budget smaller than that would cut every batch short
      * and leave requests idle: Kafka's defaults (2 in flight of up to 4MiB) ran 20-50% slower with 4MiB than 8MiB,
      * while the file output (1 of 2MiB) is best at 4MiB.
      */
     public long bufferBytesFor(Collection<? extends OutputSettings> outputs) {
         if (bufferMaxBytes != null) return bufferMaxBytes.bytes();
-        long need = 0;
+        long inFlight = 0;
+        long largestBatch = 0;
         for (OutputSettings o : outputs) {
             int concurrency = o.concurrency() == null ? 1 : o.concurrency();
-            BatchConfig batch = o.batch() == null ? BatchConfig.DEFAULT : o.batch();
-            need += concurrency * batch.maxBytes().bytes();
+            long batch = (o.batch() == null ? BatchConfig.DEFAULT : o.batch()).maxBytes().bytes();
+            inFlight += concurrency * batch;
+            largestBatch = Math.max(largestBatch, batch);
         }
-        return Math.clamp(need, MIN_AUTO_BUFFER.bytes(), MAX_AUTO_BUFFER.bytes());
+        // and room to fill the next batch while one is out: a budget of one batch runs in lock step
+        return Math.clamp(Math.max(inFlight, 2 * largestBatch), MIN_AUTO_BUFFER.bytes(), MAX_AUTO_BUFFER.bytes());
     }
 
     /** False when {@code http.listen} is {@code ""}. */

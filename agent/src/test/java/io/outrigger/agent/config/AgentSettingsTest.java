@@ -23,6 +23,7 @@ class AgentSettingsTest {
     void anUnsetBudgetHoldsWhatTheOutputsCanHaveInFlight() {
         assertEquals(8L << 20, UNSET.bufferBytesFor(List.of(Out.of(4, 2))), "kafka's defaults: 2 batches of 4MiB");
         assertEquals(10L << 20, UNSET.bufferBytesFor(List.of(Out.of(2, 1), Out.of(4, 2))), "summed over outputs");
+        assertEquals(12L << 20, UNSET.bufferBytesFor(List.of(Out.of(6, 1))), "one in flight and the next filling");
     }
 
     @Test
