@@ -95,8 +95,8 @@ YAML
   pid=$!
   # done when the output has delivered every line (its records-sent counter); the first delivery marks the end
   # of start-up, for the steady rate. Each scrape costs the agent CPU (a /metrics answer with JVM metrics, a few
-  # ms), which would count in its figures: polled every 20 ms only around the first delivery and near the end,
-  # every 250 ms between (until half the lines).
+  # ms), which would count in its figures: polled every 20 ms only around the first delivery and in the last
+  # second (at the rate so far), every 250 ms between.
   first=""
   while :; do
     n=$(sent)
@@ -105,7 +105,12 @@ YAML
     fi
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 $pid 2>/dev/null || { echo "agent exited early:"; cat "$work/agent.log"; exit 1; }
-    if [ -n "$first" ] && [ "${n:-0}" -lt $((lines / 2)) ]; then sleep 0.25; else sleep 0.02; fi
+    pause=0.02
+    if [ -n "$first" ]; then # 250 ms while more than a second of lines is left at the rate so far
+      pause=$(awk -v n="${n:-0}" -v fn="$first_n" -v t0="$first" -v now="$(date +%s.%N)" -v total="$lines" \
+        'BEGIN { r = (n - fn) / (now - t0); print (r > 0 && (total - n) / r > 1.0) ? 0.25 : 0.02 }')
+    fi
+    sleep "$pause"
   done
   end=$(date +%s.%N)
   end_cpu=$(cpu_ticks "$jpid")
