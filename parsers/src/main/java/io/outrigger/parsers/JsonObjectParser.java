@@ -52,6 +52,7 @@ final class JsonObjectParser {
     private static final int MAX_CACHED_JOINED = 256;
     private static final int PROBES = 4;
     private static final int GUESSES = 64;             // keys guessed by their place in the line
+    private static final int MAX_REUSED_VALUE = 48;    // longer string values are not kept (mostly unique)
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;
@@ -76,6 +77,12 @@ final class JsonObjectParser {
     private final long[] guessWords = new long[GUESSES];   // the guess's first 8 bytes with its closing quote
     private final long[] guessMasks = new long[GUESSES];   // the bytes of guessWords that count
     private int keyIndex;
+    // string values by their place in the line: a value equal to the previous line's at the same place (a level,
+    // a logger, a host) is that same Value, so it costs no new String, and outputs can keep it rendered
+    private int valueIndex;
+    private final Value.Str[] lastValues = new Value.Str[GUESSES];
+    private final byte[][] lastValueBytes = new byte[GUESSES][];
+    private final int[] lastValueLengths = new int[GUESSES];
     private byte[] lastNameBytes;                 // the raw bytes of the key just read when cached, else null
     private boolean nonAscii;                     // set by scanPlain: a byte above 0x7F was passed
     private char[] scratch = new char[256];
@@ -117,6 +124,7 @@ final class JsonObjectParser {
         top = -1;
         used = -1;
         keyIndex = 0;
+        valueIndex = 0;
         try {
             int i = skipWs(0);
             byte c = i < len ? utf8[i] : 0;
@@ -468,6 +476,8 @@ final class JsonObjectParser {
         }
         pos = i + 1;
         int length = i - start;
+        int v = valueIndex++;
+        if (v < GUESSES && length <= MAX_REUSED_VALUE) return reused(v, start, length);
         if (!nonAscii) {
             if (length > MAX_STRING_LENGTH) throw tooLong(start);
             return new Value.Str(new String(buf, start, length, StandardCharsets.ISO_8859_1));
@@ -475,6 +485,21 @@ final class JsonObjectParser {
         String s = new String(buf, start, length, StandardCharsets.UTF_8);
         if (s.length() > MAX_STRING_LENGTH) throw tooLong(start);
         return new Value.Str(s);
+    }
+
+    /** The string value {@code buf[start, start + length)} (no escapes) as the {@code v}th string of the line. */
+    private Value.Str reused(int v, int start, int length) {
+        byte[] last = lastValueBytes[v];
+        if (last != null && lastValueLengths[v] == length && Arrays.equals(buf, start, start + length, last, 0, length)) {
+            return lastValues[v];
+        }
+        Value.Str value = new Value.Str(new String(buf, start, length,
+                nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1));
+        if (last == null) lastValueBytes[v] = last = new byte[MAX_REUSED_VALUE];
+        System.arraycopy(buf, start, last, 0, length);
+        lastValueLengths[v] = length;
+        lastValues[v] = value;
+        return value;
     }
 
     private static Failure tooLong(int start) {

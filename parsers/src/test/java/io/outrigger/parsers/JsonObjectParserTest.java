@@ -227,6 +227,35 @@ class JsonObjectParserTest {
     }
 
     @Test
+    void aShortValueEqualToThePreviousLinesAtTheSamePlaceIsTheSameValue() {
+        JsonObjectParser p = new JsonObjectParser(false);
+        Fields[] f = new Fields[4];
+        String[] lines = {
+            "{\"level\":\"INFO\",\"msg\":\"caf\u00e9\",\"trace\":\"ab12\",\"tags\":[\"x\",\"y\"]}",
+            "{\"level\":\"INFO\",\"msg\":\"caf\u00e9\",\"trace\":\"cd34\",\"tags\":[\"x\",\"y\"]}",
+            "{\"level\":\"INF\",\"msg\":\"cafe\",\"trace\":\"cd34\",\"tags\":[\"y\",\"x\"]}",
+            "{\"msg\":\"INF\",\"level\":\"WARN\",\"trace\":\"cd34\\n\"}",
+        };
+        for (int i = 0; i < lines.length; i++) {
+            Fields.Builder b = Fields.builder();
+            assertNull(p.parse(lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8), b));
+            f[i] = b.build();
+        }
+        assertSame(f[0].get("level"), f[1].get("level"));
+        assertSame(f[0].get("msg"), f[1].get("msg"));
+        assertEquals("ab12", f[0].get("trace").asText());
+        assertEquals("cd34", f[1].get("trace").asText());
+        assertSame(((Value.Arr) f[0].get("tags")).values().get(1), ((Value.Arr) f[1].get("tags")).values().get(1));
+        assertEquals("INF", f[2].get("level").asText());
+        assertEquals("cafe", f[2].get("msg").asText());
+        assertSame(f[1].get("trace"), f[2].get("trace"));
+        assertEquals(java.util.List.of(new Value.Str("y"), new Value.Str("x")), ((Value.Arr) f[2].get("tags")).values());
+        assertEquals("INF", f[3].get("msg").asText(), "the same text at the first place, under another key");
+        assertEquals("WARN", f[3].get("level").asText());
+        assertEquals("cd34\n", f[3].get("trace").asText());
+    }
+
+    @Test
     void keysAreReusedAcrossRecordsAndRandomKeysStayCorrect() {
         JsonObjectParser p = new JsonObjectParser(true);
         Fields.Builder first = Fields.builder();

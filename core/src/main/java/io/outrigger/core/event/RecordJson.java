@@ -14,6 +14,7 @@ public final class RecordJson {
 
     private static final int NAME_SLOTS = 128;
     private static final int MAX_CACHED_NAME = 64;
+    private static final int MAX_CACHED_VALUE = 128;
 
     private final JsonBuffer scratch = new JsonBuffer(512);
     /**
@@ -23,6 +24,10 @@ public final class RecordJson {
      */
     private String[] nameKeys;
     private byte[][] nameBytes;
+    /** Per name slot: the last string Value rendered under that name, and its rendering. Made on first use. */
+    private Value[] valueKeys;
+    private byte[][] valueBytes;
+    private int[] valueLengths;
     private String cachedPath;
     private byte[] cachedPathBytes;
     private long cachedNanos = Long.MIN_VALUE;
@@ -69,7 +74,9 @@ public final class RecordJson {
             }
             b.append(',');
             appendName(b, name);
-            appendValue(b, f.value(i));
+            Value v = f.value(i);
+            if (v instanceof Value.Str) appendStr(b, name, v);
+            else appendValue(b, v);
         }
         if (collisions) {
             b.appendAscii(",\"fields\":{");
@@ -142,6 +149,35 @@ public final class RecordJson {
         if (name.length() <= MAX_CACHED_NAME) {
             nameBytes[slot] = java.util.Arrays.copyOfRange(b.array(), start, b.length());
             nameKeys[slot] = name;
+        }
+    }
+
+    /**
+     * Appends a string value, kept rendered per field name (in the name's cache slot) for the last Value seen under
+     * it: parsers hand out the same Value when a line repeats the previous line's text at the same place (a
+     * level, a logger, a host), so those are one identity check and one array copy. Call after
+     * {@link #appendName} for the same name.
+     */
+    private void appendStr(JsonBuffer b, String name, Value v) {
+        int slot = name.hashCode() & (NAME_SLOTS - 1);
+        if (valueKeys == null) {
+            valueKeys = new Value[NAME_SLOTS];
+            valueBytes = new byte[NAME_SLOTS][];
+            valueLengths = new int[NAME_SLOTS];
+        }
+        if (valueKeys[slot] == v && nameKeys[slot] == name) {
+            b.append(valueBytes[slot], 0, valueLengths[slot]);
+            return;
+        }
+        int start = b.length();
+        b.appendString(((Value.Str) v).value());
+        int n = b.length() - start;
+        if (n <= MAX_CACHED_VALUE && nameKeys[slot] == name) {
+            byte[] kept = valueBytes[slot];
+            if (kept == null) valueBytes[slot] = kept = new byte[MAX_CACHED_VALUE];
+            System.arraycopy(b.array(), start, kept, 0, n);
+            valueLengths[slot] = n;
+            valueKeys[slot] = v;
         }
     }
 

@@ -103,6 +103,23 @@ class RecordJsonTest {
     }
 
     @Test
+    void stringValuesKeptRenderedPerNameRenderAsTheyWouldAlone() {
+        RecordJson json = new RecordJson();
+        JsonBuffer b = new JsonBuffer();
+        Value info = Value.of("INFO");
+        Value quoted = Value.of("say \"hi\"");
+        Value[][] rows = {{info, quoted}, {info, quoted}, {Value.of("INFO"), info}, {quoted, info}, {info, Value.of("x".repeat(300))},
+                {info, Value.of(3)}, {info, info}};
+        for (Value[] row : rows) {
+            // "Aa" and "BB" share a cache slot
+            LogRecord r = LogRecord.builder().message("m").fields(Fields.builder().put("Aa", row[0]).put("BB", row[1]).build()).build();
+            b.reset();
+            json.append(b, r);
+            assertEquals(RecordJson.toJson(r), b.toString());
+        }
+    }
+
+    @Test
     void labelsStaySortedAndFieldsKeepInsertionOrder() {
         Labels l = Labels.of("b", "2").with("a", "1").with("c", "3");
         assertEquals("{a=\"1\", b=\"2\", c=\"3\"}", l.toString());
