@@ -13,6 +13,15 @@ import java.util.Arrays;
 public final class JsonBuffer {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** "00" to "99": the two digits of each number below 100. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
     /** For ASCII chars: 0 = copy as is, 1 = needs an escape. */
     private static final byte[] ESCAPE = new byte[128];
 
@@ -79,7 +88,7 @@ public final class JsonBuffer {
         return this;
     }
 
-    /** Appends a decimal number, digits written in place (no String per number). */
+    /** Appends a decimal number, digits written in place (no String per number), two at a time. */
     public JsonBuffer append(long v) {
         if (v == Long.MIN_VALUE) return appendAscii(Long.toString(v));
         ensure(20);
@@ -89,15 +98,29 @@ public final class JsonBuffer {
             b[p++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) digits++;
-        int end = p + digits;
-        for (int i = end - 1; i >= p; i--) {
-            b[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        int digits = digits(v);
+        int i = p + digits;
+        while (v >= 100) {
+            int r = (int) (v % 100);
+            v /= 100;
+            b[--i] = DIGIT_PAIRS[2 * r + 1];
+            b[--i] = DIGIT_PAIRS[2 * r];
         }
-        pos = end;
+        if (v >= 10) {
+            b[--i] = DIGIT_PAIRS[2 * (int) v + 1];
+            b[--i] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            b[--i] = (byte) ('0' + v);
+        }
+        pos = p + digits;
         return this;
+    }
+
+    /** Decimal digits of {@code v >= 0}. */
+    private static int digits(long v) {
+        int d = 1;
+        for (long t = 10; d < 19 && v >= t; t *= 10) d++;
+        return d;
     }
 
     /** Appends a non-negative number left-padded with zeros to {@code width} digits. */

@@ -76,6 +76,22 @@ class JsonBufferTest {
     }
 
     @Test
+    void randomLongsOfEveryLengthAreWrittenAsLongToStringWrites() {
+        java.util.Random rnd = new java.util.Random(9);
+        JsonBuffer b = new JsonBuffer(4);
+        for (int i = 0; i < 20_000; i++) {
+            long v = rnd.nextLong() >> rnd.nextInt(64);
+            if (i % 3 == 0) v = (long) Math.pow(10, rnd.nextInt(19)) - rnd.nextInt(2); // around each power of ten
+            b.reset();
+            b.append(v);
+            assertEquals(Long.toString(v), b.toString());
+        }
+        b.reset();
+        b.append(Long.MAX_VALUE).append(',').append(Long.MIN_VALUE + 1).append(',').append(999_999_999_999_999_999L);
+        assertEquals(Long.MAX_VALUE + "," + (Long.MIN_VALUE + 1) + ",999999999999999999", b.toString());
+    }
+
+    @Test
     void longsAreWrittenInPlace() {
         JsonBuffer b = new JsonBuffer(4);
         long[] values = {0, 9, 10, -1, -10, 99, 100, 1234567890123L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1};
