@@ -64,7 +64,7 @@ public final class AgentHttpServer implements AutoCloseable {
 
     /**
      * Registers the JVM's and the process's metrics (memory, GC, threads, classes, CPU, RSS...) once in
-     * {@code registry}: what {@code JvmMetrics} registers but its native-memory metrics, which only report with
+     * {@code registry} ({@code /metrics} does it on a registry's first scrape): what {@code JvmMetrics} registers but its native-memory metrics, which only report with
      * {@code -XX:NativeMemoryTracking} (off in our launchers) and whose probe alone cost ~160 ms of CPU at start.
      */
     public static void registerJvmMetrics(PrometheusRegistry registry) {
@@ -156,13 +156,31 @@ public final class AgentHttpServer implements AutoCloseable {
             ExpositionFormatWriter writer = formats.findWriter(accept);
             if (!writer.isAvailable()) writer = formats.getPrometheusTextFormatWriter(); // protobuf needs a library we do not ship
             ByteArrayOutputStream buf = new ByteArrayOutputStream(16 * 1024);
-            writer.write(buf, registry.get().scrape());
+            PrometheusRegistry r = registry.get();
+            withJvmMetrics(r);
+            writer.write(buf, r.scrape());
             respond(e, 200, writer.getContentType(), buf.toByteArray(), acceptsGzip(e));
         } catch (RuntimeException ex) {
             LOG.log(System.Logger.Level.WARNING, "/metrics failed", ex);
             respond(e, 500, "text/plain; charset=utf-8", bytes("metrics collection failed: " + ex.getClass().getSimpleName() + "\n"), false);
         }
     }
+
+    /**
+     * Registers the JVM metrics in {@code r} on its first scrape, not at start: they load a few hundred JMX classes
+     * (about 0.2 CPU-s), which an agent nobody scrapes never needs, and which would otherwise compete with start-up.
+     * A JVM that cannot give them (a trimmed runtime) is logged once; the rest of the metrics are served.
+     */
+    private void withJvmMetrics(PrometheusRegistry r) {
+        try {
+            registerJvmMetrics(r);
+        } catch (RuntimeException | LinkageError ex) {
+            if (!jvmMetricsFailed) LOG.log(System.Logger.Level.WARNING, "JVM metrics are not available: " + ex);
+            jvmMetricsFailed = true;
+        }
+    }
+
+    private volatile boolean jvmMetricsFailed;
 
     private void healthz(HttpExchange e) throws IOException {
         if (!allowed(e) || !exactPath(e, "/healthz")) return;

@@ -32,14 +32,7 @@ public final class Supervisor {
 
     private Agent newAgent(PipelineConfig c) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        // JVM metrics load a few hundred JMX classes (~0.2 s): register them beside start-up, not before it
-        Thread.ofPlatform().name("outrigger-jvm-metrics").daemon(true).start(() -> {
-            try {
-                AgentHttpServer.registerJvmMetrics(registry);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "JVM metrics are not available: " + e);
-            }
-        });
+        // the JVM metrics are added by /metrics on the first scrape (AgentHttpServer.registerJvmMetrics)
         return new Agent(c, env, new Metrics(registry), InstantSource.system());
     }
 

@@ -70,6 +70,21 @@ class AgentHttpServerTest {
     }
 
     @Test
+    void jvmMetricsJoinARegistryOnItsFirstScrape() throws Exception {
+        Metrics fresh = Metrics.newIsolated();
+        fresh.counter("outrigger_fresh_total", "A counter of a registry nobody added JVM metrics to").inc();
+        assertTrue(fresh.registry().scrape().stream().noneMatch(m -> m.getMetadata().getName().startsWith("jvm")));
+        try (AgentHttpServer other = new AgentHttpServer(fresh::registry, () -> true, ready::get)) {
+            other.start("127.0.0.1:0");
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + "/metrics"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            String body = text(r);
+            assertTrue(body.contains("outrigger_fresh_total 1.0"), body);
+            assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics added on the first scrape");
+        }
+    }
+
+    @Test
     void openMetricsWhenAskedForAsPrometheusDoes() throws Exception {
         HttpResponse<byte[]> r = get("/metrics", "Accept",
                 "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
