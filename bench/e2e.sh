@@ -102,8 +102,8 @@ YAML
   # done when the output has delivered every line; the first delivery marks the end of start-up, for the steady
   # rate. A file output is watched from outside (its first bytes; the input offset in its last complete line), at
   # no cost to the agent. Other outputs are asked for their records-sent counter on /metrics, but each scrape costs
-  # the agent CPU (about 5 ms with the JVM metrics), which would count in its figures: polled every 20 ms only
-  # around the first delivery and in the last second (at the rate so far), every 250 ms between.
+  # the agent CPU (about 5 ms with the JVM metrics), which counts in its figures: polled every 50 ms until the
+  # first delivery and in the last second (at the rate so far), every 250 ms between.
   first=""
   while :; do
     if [ "$output" = file ]; then
@@ -122,9 +122,12 @@ YAML
     [ "${n:-0}" -ge "$lines" ] && break
     kill -0 $pid 2>/dev/null || { echo "agent exited early:"; cat "$work/agent.log"; exit 1; }
     pause=0.02
-    if [ -n "$first" ] && [ "$output" != file ]; then # 250 ms while more than a second of lines is left
-      pause=$(awk -v n="${n:-0}" -v fn="$first_n" -v t0="$first" -v now="$(date +%s.%N)" -v total="$lines" \
-        'BEGIN { r = (n - fn) / (now - t0); print (r > 0 && (total - n) / r > 1.0) ? 0.25 : 0.02 }')
+    if [ "$output" != file ]; then
+      pause=0.05
+      if [ -n "$first" ]; then # 250 ms while more than a second of lines is left
+        pause=$(awk -v n="${n:-0}" -v fn="$first_n" -v t0="$first" -v now="$(date +%s.%N)" -v total="$lines" \
+          'BEGIN { r = (n - fn) / (now - t0); print (r > 0 && (total - n) / r > 1.0) ? 0.25 : 0.05 }')
+      fi
     fi
     sleep "$pause"
   done
