@@ -1,5 +1,10 @@
 package io.outrigger.agent.config;
 
+import static io.outrigger.core.config.RecordBinder.components;
+import static io.outrigger.core.config.RecordBinder.delegate;
+import static io.outrigger.core.config.RecordBinder.describe;
+import static io.outrigger.core.config.RecordBinder.raw;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +16,6 @@ import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
-import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -70,9 +73,6 @@ final class Binder {
             return null;
         }
     }
-
-    /** The single component of a record whose constructor is a {@code @JsonCreator(mode = DELEGATING)}, else null. */
-    static RecordComponent delegate(Class<?> type) { return RecordBinder.delegate(type); }
 
     /** Reports unknown keys and unbindable values in {@code obj}, removing them so the rest can be bound. */
     private void checkRecord(String path, ObjectNode obj, Class<?> type, Set<String> extraKeys) {
@@ -156,19 +156,4 @@ final class Binder {
         }
         return null;
     }
-
-    private static Class<?> raw(Type t) {
-        if (t instanceof Class<?> c) return c;
-        if (t instanceof ParameterizedType pt) return raw(pt.getRawType());
-        if (t instanceof WildcardType w) return raw(w.getUpperBounds()[0]);
-        if (t instanceof GenericArrayType g) return java.lang.reflect.Array.newInstance(raw(g.getGenericComponentType()), 0).getClass();
-        if (t instanceof TypeVariable<?> v) return raw(v.getBounds()[0]);
-        return Object.class;
-    }
-
-    /** The YAML keys of a record's components: snake_case, or the {@code @JsonProperty} name. */
-    static Map<String, RecordComponent> components(Class<?> type) { return RecordBinder.components(type); }
-
-    /** How a value is shown in a message: {@code "abc"}, {@code 12}, {@code a list}. */
-    static String describe(JsonNode n) { return RecordBinder.describe(n); }
 }

@@ -569,7 +569,8 @@ public final class RecordBinder {
         return out;
     }
 
-    private static Class<?> raw(Type t) {
+    /** The class a (possibly generic) type erases to: {@code List<String>} is List, {@code T extends X} is X. */
+    public static Class<?> raw(Type t) {
         if (t instanceof Class<?> c) return c;
         if (t instanceof ParameterizedType pt) return raw(pt.getRawType());
         if (t instanceof WildcardType w) return raw(w.getUpperBounds()[0]);
