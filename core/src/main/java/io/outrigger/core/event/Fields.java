@@ -145,7 +145,8 @@ public final class Fields {
         public Builder put(String name, Value value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            int i = indexOf(name);
+            long bit = bit(name);
+            int i = indexOf(name, bit);
             unshare();
             if (i >= 0) {
                 values[i] = value;
@@ -157,7 +158,7 @@ public final class Fields {
             }
             names[size] = name;
             values[size++] = value;
-            hashBits |= bit(name);
+            hashBits |= bit;
             return this;
         }
 
@@ -174,8 +175,10 @@ public final class Fields {
         }
 
         /** Names are usually the same String objects (parsers share them), and Strings cache their hash. */
-        private int indexOf(String name) {
-            if ((hashBits & bit(name)) == 0) return -1;
+        private int indexOf(String name) { return indexOf(name, bit(name)); }
+
+        private int indexOf(String name, long bit) {
+            if ((hashBits & bit) == 0) return -1;
             int h = name.hashCode();
             for (int i = 0; i < size; i++) {
                 String n = names[i];
