@@ -54,10 +54,8 @@ final class JsonStage implements Stage {
 
     /** The source as UTF-8: the record's own bytes when it has them, else its text encoded; null if missing. */
     private byte[] sourceBytes(LogRecord record) {
-        if (source == null || source.equals("message")) {
-            byte[] b = record.utf8Message();
-            return b != null ? b : record.message().getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] own = record.utf8Message();
+        if (own != null && (source == null || source.equals("message"))) return own;
         String text = ParseErrors.sourceText(record, source);
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }

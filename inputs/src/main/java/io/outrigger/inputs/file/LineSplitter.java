@@ -173,7 +173,7 @@ final class LineSplitter {
      * without decoding), else decoded with U+FFFD for the bad bytes and flagged.
      */
     private static void text(byte[] b, int off, int len, boolean ascii, long start, long end, LineBatch out) {
-        if (ascii || io.outrigger.core.event.Utf8.isValid(b, off, len)) {
+        if (ascii || Utf8.isValid(b, off, len)) {
             out.add(Arrays.copyOfRange(b, off, off + len), start, end, 0);
         } else {
             out.add(Utf8.decode(b, off, len), start, end, Flag.INVALID_UTF8.bit());
