@@ -4,14 +4,16 @@
 # peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
 #
 #   bench/e2e.sh [-n LINES] [-s none|json|json_msg|regex|nginx] [-r RUNS] [-o file|kafka|elasticsearch] [--url URL] [-b BUFFER]
+#                [-x 'KEY: VALUE']...
 # (json keeps the whole line as the message, next to its fields; json_msg makes the "msg" field the message, so
 # the output writes the parsed record only, as Fluent Bit's json parser does by default)
 # (-b sets agent.buffer.max_bytes, e.g. 8MiB; the default is the agent's default)
+# (-x adds a key to the output's block, e.g. -x 'compression: none' or -x 'producer: {linger.ms: "5"}'; repeatable)
 #
 # The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-lines=2000000 stages=none runs=3 output=file url="" budget=""
+lines=2000000 stages=none runs=3 output=file url="" budget="" extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) lines="$2"; shift 2;;
@@ -20,6 +22,8 @@ while [ $# -gt 0 ]; do
     -o) output="$2"; shift 2;;
     --url) url="$2"; shift 2;;
     -b) budget="$2"; shift 2;;
+    -x) extra="$extra
+    $2"; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -93,7 +97,7 @@ pipelines:
   p: {from: [app], stages: $stage_yaml, to: [out]}
 outputs:
   out:
-    $out_yaml
+    $out_yaml$extra
 YAML
   start=$(date +%s.%N)
   # the launcher's default JVM flags (OUTRIGGER_JAVA_OPTS replaces them, to compare others)
@@ -145,7 +149,8 @@ YAML
   steady_cpm=$(echo "($end_cpu - $first_cpu) / $tck / (($lines - $first_n) / 1000000)" | bc -l)
   printf 'run %d: %.0f lines/s  %.1f MB/s  %.2f CPU-s per million lines  peak RSS %d MiB  (%.2fs wall incl. JVM start)\n' \
       "$run" "$lps" "$mbs" "$cpm" "$rss" "$secs"
-  printf '       after the first delivery (start-up excluded): %.0f lines/s  %.2f CPU-s per million lines\n' "$steady" "$steady_cpm"
+  printf '       after the first delivery (start-up excluded): %.0f lines/s  %.2f CPU-s per million lines; first delivery at %.2fs, %.2f CPU-s, %d lines\n' \
+      "$steady" "$steady_cpm" "$(echo "$first - $start" | bc -l)" "$(echo "$first_cpu / $tck" | bc -l)" "$first_n"
   results+=("$lps $cpm $rss $steady $steady_cpm")
 done
 median() { printf '%s\n' "${results[@]}" | awk -v k="$1" '{print $k}' | sort -g | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }

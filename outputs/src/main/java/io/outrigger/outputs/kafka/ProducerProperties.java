@@ -24,6 +24,12 @@ import java.util.Properties;
  *   <li>{@code max.block.ms=5000}: {@code send()} blocks when metadata is missing or the buffer is full. It
  *       runs on the output's own executor, never the caller's thread, and after the first record of a batch times
  *       out this way the rest of the batch is answered Retryable at once instead of waiting again per record.</li>
+ *   <li>{@code metric.reporters} empty: the client's default JmxReporter starts the JVM's platform MBean server
+ *       and registers each of the producer's ~100 metrics as an MBean again whenever one is added to its group.
+ *       Nothing reads JMX in a sidecar that serves Prometheus {@code /metrics}; without it the agent reached its
+ *       first Kafka delivery with about 0.1 CPU-s less, and 2M-line runs took 3-4% less CPU (3 interleaved
+ *       pairs). A user who wants JMX sets {@code producer: {metric.reporters:
+ *       org.apache.kafka.common.metrics.JmxReporter}}.</li>
  *   <li>{@code request.timeout.ms=10000}, {@code delivery.timeout.ms=30000}: the producer's own retries stay
  *       inside delivery.timeout.ms; after that the batch comes back Retryable and the shared sender backs off.</li>
  * </ul>
@@ -48,6 +54,7 @@ final class ProducerProperties {
             "max.block.ms", "5000",
             "request.timeout.ms", "10000",
             "delivery.timeout.ms", "30000",
+            "metric.reporters", "",
             "client.id", "outrigger");
 
     private ProducerProperties() {}

@@ -13,11 +13,15 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.OutputFactory;
 import io.outrigger.core.telemetry.Metrics;
+import java.lang.management.ManagementFactory;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 class KafkaOutputFactoryTest {
@@ -121,6 +125,7 @@ class KafkaOutputFactoryTest {
         assertEquals("1000", p.get("max.block.ms"));
         assertEquals("524288", p.get("batch.size"));
         assertEquals("30000", p.get("delivery.timeout.ms"));
+        assertEquals("", p.get("metric.reporters"));
     }
 
     @Test
@@ -161,6 +166,31 @@ class KafkaOutputFactoryTest {
         assertTrue(e.getMessage().startsWith("outputs.k: cannot create the Kafka producer"), e.getMessage());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("******"), e.getMessage());
+    }
+
+    @Test
+    void producerRegistersNoJmxMetricsUnlessAsked() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName metrics = new ObjectName("kafka.producer:type=producer-metrics,client-id=*");
+        ComponentContext ctx = new ComponentContext("k", Metrics.newIsolated(), InstantSource.system(), null, null,
+                CheckpointStore.inMemory(), Map.of());
+        // the address resolves, so the producer is made now (nothing listens there: it never connects)
+        var quiet = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
+                Map.of("client.id", "quiet"), null, null, null), ctx);
+        try {
+            assertTrue(quiet.isHealthy(), "a producer was made");
+            assertEquals(Set.of(), jmx.queryNames(metrics, null));
+        } finally {
+            quiet.close();
+        }
+        var jmxOn = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
+                Map.of("client.id", "loud", "metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"),
+                null, null, null), ctx);
+        try {
+            assertEquals(Set.of(new ObjectName("kafka.producer:type=producer-metrics,client-id=loud")), jmx.queryNames(metrics, null));
+        } finally {
+            jmxOn.close();
+        }
     }
 
     @Test
