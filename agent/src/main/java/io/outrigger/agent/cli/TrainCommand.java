@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
  * outrigger.jar aot-train}; the JVM records which classes were loaded and linked and which methods were hot, and
  * writes the cache when it exits. It runs the real agent the way {@code run} does (a YAML file through the normal
  * loader, the {@link Supervisor}, the HTTP server), tailing generated JSON and nginx lines from their head through
- * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs, waits until
- * every line is delivered, stops gracefully and deletes what it wrote. Nothing goes to stdout.
+ * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs and the JSON
+ * through {@code [json]} into a {@code kafka} output (to {@link TrainingKafka}, a stand-in broker on loopback),
+ * waits until every line is delivered, stops gracefully and deletes what it wrote. Nothing goes to stdout.
  * Exit 0 when every line was delivered, 1 otherwise.
  */
 @Command(name = "aot-train", hidden = true, mixinStandardHelpOptions = true,
@@ -72,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             long delivered = train(work, err);
-            long expected = (long) lines * OUTPUTS.length;
+            long expected = (long) lines * (OUTPUTS.length + 1);
             if (delivered != expected) {
                 err.println("outrigger aot-train: " + delivered + " of " + expected + " records delivered within " + timeoutSeconds + "s");
                 err.flush();
@@ -92,8 +93,14 @@ final class TrainCommand implements Callable<Integer> {
     /** Runs the agent on generated samples under {@code work}; returns the records its outputs delivered. */
     private long train(Path work, PrintWriter err) throws Exception {
         writeSamples(work);
+        try (TrainingKafka kafka = new TrainingKafka()) {
+            return train(work, kafka, err);
+        }
+    }
+
+    private long train(Path work, TrainingKafka kafka, PrintWriter err) throws Exception {
         Path yaml = work.resolve("pipeline.yaml");
-        Files.writeString(yaml, config(work));
+        Files.writeString(yaml, config(work, kafka.address()));
         ConfigOption option = new ConfigOption();
         option.file = yaml;
         PipelineConfig loaded = option.load(err);
@@ -107,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
             supervisor.start();
             http.start(loaded.agent().httpListen());
             get(http.port(), "/readyz");
-            while ((sent = sent(supervisor)) < (long) lines * OUTPUTS.length && System.nanoTime() < deadline) {
+            while ((sent = sent(supervisor)) < (long) lines * (OUTPUTS.length + 1) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             // what a Prometheus scrape and the kubelet's probes do
@@ -119,6 +126,10 @@ final class TrainCommand implements Callable<Integer> {
             http.stop();
         }
         sent = sent(supervisor);
+        if (kafka.records() < lines) {
+            err.println("outrigger aot-train: the kafka output sent " + kafka.records() + " of " + lines + " records");
+            return Math.min(sent, kafka.records() * (OUTPUTS.length + 1));
+        }
         // the outputs really hold every line
         for (String out : OUTPUTS) {
             long n = countLines(work.resolve("out").resolve(out + ".ndjson"));
@@ -150,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static String config(Path work) {
+    private static String config(Path work, String kafka) {
         Map<String, String> outputs = new LinkedHashMap<>();
         for (String out : OUTPUTS) outputs.put(out, quote(work.resolve("out").resolve(out + ".ndjson")));
         StringBuilder yaml = new StringBuilder()
@@ -166,7 +177,9 @@ final class TrainCommand implements Callable<Integer> {
                 .append("  raw: {from: [app], stages: [], to: [raw]}\n")
                 .append("  parsed: {from: [app], stages: [json], to: [parsed]}\n")
                 .append("  nginx: {from: [access], stages: [{regex: {preset: nginx_combined}}], to: [nginx]}\n")
-                .append("outputs:\n");
+                .append("  kafka: {from: [app], stages: [json], to: [kafka]}\n")
+                .append("outputs:\n")
+                .append("  kafka: {type: kafka, brokers: ['").append(kafka).append("'], topic: training}\n");
         outputs.forEach((name, path) -> yaml.append("  ").append(name).append(": {type: file, path: ").append(path).append("}\n"));
         return yaml.toString();
     }
