@@ -108,6 +108,31 @@ class KafkaOutputTest {
     }
 
     @Test
+    @Order(1)
+    void batchesHandedOverTogetherArriveWholeAndInOrder() throws Exception {
+        kafka.createTopic("queued", 1);
+        Output out = output("queued");
+        List<LogRecord> rs = lines("queued", 5000);
+        List<java.util.concurrent.CompletableFuture<SendResult>> sent = new ArrayList<>();
+        for (int i = 0; i < 5000; i += 1000) sent.add(out.send(Batch.of(rs.subList(i, i + 1000)))); // none awaited
+        for (var f : sent) assertEquals(SendResult.DELIVERED, f.get(60, TimeUnit.SECONDS));
+        assertEquals(rs.stream().map(RecordJson::toJson).toList(), kafka.consumeValues("queued", 5000, WAIT),
+                "one batch after another, none interleaved");
+    }
+
+    @Test
+    @Order(1)
+    void aBatchGoesAtOnceNotAfterLinger() throws Exception {
+        kafka.createTopic("lingering", 1);
+        // with a two-minute linger the producer would hold the batch's last, partly filled request that long;
+        // the output flushes it, so the batch is answered well within send()'s 60s
+        Output out = output("lingering", null, null, null, null, Map.of("linger.ms", "120000", "delivery.timeout.ms", "200000"));
+        List<LogRecord> rs = lines("lingering", 10);
+        assertEquals(SendResult.DELIVERED, send(out, Batch.of(rs)));
+        assertEquals(rs.stream().map(RecordJson::toJson).toList(), kafka.consumeValues("lingering", 10, WAIT));
+    }
+
+    @Test
     @Order(2)
     void jsonAndRawFormats() throws Exception {
         List<LogRecord> rs = lines("fmt", 5);

@@ -32,11 +32,11 @@ import java.util.Map;
  *       sasl.jaas.config: ${KAFKA_JAAS}
  *     batch: {max_records: 1000}
  *     retry: {max_backoff: 30s}
- *     concurrency: 2                   # batches handed to the producer at once (1 keeps batches in order)
+ *     concurrency: 2                   # batches handed to the output at once; it sends them one after another
  * </pre>
  * Delivery is at least once: a record is acknowledged when the broker confirmed it with {@code acks}; a record
- * retried after a timeout may be written twice. Records of one batch are sent in order; with concurrency above 1
- * two batches may interleave.
+ * retried after a timeout may be written twice. Batches are sent one after another and the records of each in
+ * order; a batch retried after a failure goes again after those sent meanwhile.
  * Values of secret producer properties ({@code sasl.jaas.config}, any key with {@code password}, {@code secret}
  * or {@code credentials} in it, {@code ssl.keystore.key}) are masked in {@link #toString()}, in errors and when
  * the config is written as JSON/YAML.

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
@@ -137,7 +135,7 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
                               KafkaOutput.ProducerSource source) {
         Counter invalid = context.metrics().counter(INVALID_METRIC,
                 "Records the Kafka output could not turn into a Kafka record (sent to dead letters)", "output", "reason");
-        return new KafkaOutput(context.name(), producer, source, newExecutor(context.name(), c.concurrency()),
+        return new KafkaOutput(context.name(), producer, source, newExecutor(context.name()),
                 () -> RecordEncoder.of(c), invalid, CLOSE_TIMEOUT, valueReuseAllowed(c));
     }
 
@@ -149,13 +147,12 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
         return !c.producer().containsKey("interceptor.classes") && !c.producer().containsKey("partitioner.class");
     }
 
-    private static ExecutorService newExecutor(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "outrigger-kafka-" + name + "-" + n.incrementAndGet());
+    /** The output's one sending thread (see {@link KafkaOutput} for why one); batches queue in front of it. */
+    private static ExecutorService newExecutor(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "outrigger-kafka-" + name);
             t.setDaemon(true);
             return t;
-        };
-        return Executors.newFixedThreadPool(threads, tf);
+        });
     }
 }
