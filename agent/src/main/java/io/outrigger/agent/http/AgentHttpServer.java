@@ -13,13 +13,17 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.MetricNameFilter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,12 +162,30 @@ public final class AgentHttpServer implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(16 * 1024);
             PrometheusRegistry r = registry.get();
             withJvmMetrics(r);
-            writer.write(buf, r.scrape());
+            Set<String> names = requestedNames(e.getRequestURI().getRawQuery());
+            writer.write(buf, names.isEmpty() ? r.scrape() : r.scrape(MetricNameFilter.builder().nameMustBeEqualTo(names).build()));
             respond(e, 200, writer.getContentType(), buf.toByteArray(), acceptsGzip(e));
         } catch (RuntimeException ex) {
             LOG.log(System.Logger.Level.WARNING, "/metrics failed", ex);
             respond(e, 500, "text/plain; charset=utf-8", bytes("metrics collection failed: " + ex.getClass().getSimpleName() + "\n"), false);
         }
+    }
+
+    /**
+     * The metric names a scrape asks for with {@code ?name[]=a&name[]=b}, as Prometheus' Java client serves them
+     * (empty: all): a poller that wants one counter does not pay for collecting the JVM's metrics every time.
+     */
+    static Set<String> requestedNames(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) return Set.of();
+        Set<String> names = new LinkedHashSet<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (key.equals("name[]") && !value.isEmpty()) names.add(value);
+        }
+        return names;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.outrigger.agent.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
@@ -67,6 +69,17 @@ class AgentHttpServerTest {
             assertTrue(body.contains(name), name + " registered");
         }
         assertTrue(!body.contains("# EOF"));
+    }
+
+    @Test
+    void nameParametersServeOnlyTheMetricsAskedFor() throws Exception {
+        String body = text(get("/metrics?name[]=outrigger_test_events_total&name%5B%5D=jvm_threads_current"));
+        assertTrue(body.contains("outrigger_test_events_total{kind=\"a\\\"b\"} 3.0"), body);
+        assertTrue(body.contains("jvm_threads_current "), body);
+        assertFalse(body.contains("jvm_memory_used_bytes"), body);
+        assertFalse(body.contains("process_cpu_seconds_total"), body);
+        assertTrue(text(get("/metrics?other=1")).contains("jvm_memory_used_bytes"), "other parameters: everything");
+        assertEquals(Set.of("a", "b c"), AgentHttpServer.requestedNames("name[]=a&x=y&name%5B%5D=b+c&name[]=&name[]"));
     }
 
     @Test
