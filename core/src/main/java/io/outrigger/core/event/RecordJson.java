@@ -24,8 +24,12 @@ public final class RecordJson {
      */
     private String[] nameKeys;
     private byte[][] nameBytes;
-    /** Per name slot: the last string Value rendered under that name, and its rendering. Made on first use. */
-    private Value[] valueKeys;
+    /**
+     * Per name slot: the last string Value rendered under that name, and its rendering. Made on first use. An
+     * Object[] because a store into a Value[] is type-checked, and C2 deoptimised on that check (reason
+     * array_check) and compiled the rendering again, several times a run.
+     */
+    private Object[] valueKeys;
     private byte[][] valueBytes;
     private int[] valueLengths;
     private String cachedPath;
@@ -161,7 +165,7 @@ public final class RecordJson {
     private void appendStr(JsonBuffer b, String name, Value v) {
         int slot = name.hashCode() & (NAME_SLOTS - 1);
         if (valueKeys == null) {
-            valueKeys = new Value[NAME_SLOTS];
+            valueKeys = new Object[NAME_SLOTS];
             valueBytes = new byte[NAME_SLOTS][];
             valueLengths = new int[NAME_SLOTS];
         }
