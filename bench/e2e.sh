@@ -99,6 +99,8 @@ outputs:
   out:
     $out_yaml$extra
 YAML
+  # not timed: the launcher makes the AOT cache this config uses, if it has not yet (one per build; its own for Kafka)
+  [ "$run" = 1 ] && { "$root/outrigger" validate -c "$work/pipeline.yaml" > /dev/null 2>&1 || true; }
   start=$(date +%s.%N)
   # the launcher's default JVM flags (OUTRIGGER_JAVA_OPTS replaces them, to compare others)
   /usr/bin/time -v -o "$work/time.txt" "$root/outrigger" run -c "$work/pipeline.yaml" > "$work/agent.log" 2>&1 &

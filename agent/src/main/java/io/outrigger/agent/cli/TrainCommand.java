@@ -33,9 +33,11 @@ import picocli.CommandLine.Option;
  * outrigger.jar aot-train}; the JVM records which classes were loaded and linked and which methods were hot, and
  * writes the cache when it exits. It runs the real agent the way {@code run} does (a YAML file through the normal
  * loader, the {@link Supervisor}, the HTTP server), tailing generated JSON and nginx lines from their head through
- * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs and the JSON
- * through {@code [json]} into a {@code kafka} output (to {@link TrainingKafka}, a stand-in broker on loopback),
- * waits until every line is delivered, stops gracefully and deletes what it wrote. Nothing goes to stdout.
+ * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs (with
+ * {@code --kafka}, the JSON also through {@code [json]} into a {@code kafka} output, to {@link TrainingKafka}, a
+ * stand-in broker on loopback), waits until every line is delivered, stops gracefully and deletes what it wrote.
+ * Nothing goes to stdout. The launchers make the {@code --kafka} cache for configs with a kafka output only: every
+ * class in a cache is loaded at start-up, and the Kafka client's add about 17 MiB of RSS.
  * Exit 0 when every line was delivered, 1 otherwise.
  */
 @Command(name = "aot-train", hidden = true, mixinStandardHelpOptions = true,
@@ -53,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "Keep the work directory (samples, outputs, checkpoints) instead of deleting it.")
     boolean keep;
+
+    @Option(names = "--kafka", description = "Also send the JSON sample through a kafka output, to a stand-in broker on loopback.")
+    boolean kafka;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -73,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try {
             long delivered = train(work, err);
-            long expected = (long) lines * (OUTPUTS.length + 1);
+            long expected = (long) lines * outputCount();
             if (delivered != expected) {
                 err.println("outrigger aot-train: " + delivered + " of " + expected + " records delivered within " + timeoutSeconds + "s");
                 err.flush();
@@ -93,14 +98,19 @@ final class TrainCommand implements Callable<Integer> {
     /** Runs the agent on generated samples under {@code work}; returns the records its outputs delivered. */
     private long train(Path work, PrintWriter err) throws Exception {
         writeSamples(work);
-        try (TrainingKafka kafka = new TrainingKafka()) {
-            return train(work, kafka, err);
+        if (!kafka) return train(work, null, err);
+        try (TrainingKafka broker = new TrainingKafka()) {
+            return train(work, broker, err);
         }
     }
 
-    private long train(Path work, TrainingKafka kafka, PrintWriter err) throws Exception {
+    /** The outputs the training's lines go to: the file outputs, and the kafka one with {@code --kafka}. */
+    private int outputCount() { return OUTPUTS.length + (kafka ? 1 : 0); }
+
+    /** {@code broker}: null without {@code --kafka}. */
+    private long train(Path work, TrainingKafka broker, PrintWriter err) throws Exception {
         Path yaml = work.resolve("pipeline.yaml");
-        Files.writeString(yaml, config(work, kafka.address()));
+        Files.writeString(yaml, config(work, broker == null ? null : broker.address()));
         ConfigOption option = new ConfigOption();
         option.file = yaml;
         PipelineConfig loaded = option.load(err);
@@ -114,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
             supervisor.start();
             http.start(loaded.agent().httpListen());
             get(http.port(), "/readyz");
-            while ((sent = sent(supervisor)) < (long) lines * (OUTPUTS.length + 1) && System.nanoTime() < deadline) {
+            while ((sent = sent(supervisor)) < (long) lines * outputCount() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             // what a Prometheus scrape and the kubelet's probes do
@@ -126,9 +136,9 @@ final class TrainCommand implements Callable<Integer> {
             http.stop();
         }
         sent = sent(supervisor);
-        if (kafka.records() < lines) {
-            err.println("outrigger aot-train: the kafka output sent " + kafka.records() + " of " + lines + " records");
-            return Math.min(sent, kafka.records() * (OUTPUTS.length + 1));
+        if (broker != null && broker.records() < lines) {
+            err.println("outrigger aot-train: the kafka output sent " + broker.records() + " of " + lines + " records");
+            return Math.min(sent, broker.records() * outputCount());
         }
         // the outputs really hold every line
         for (String out : OUTPUTS) {
@@ -161,6 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code kafka}: the stand-in broker's host:port, or null for no kafka output. */
     private static String config(Path work, String kafka) {
         Map<String, String> outputs = new LinkedHashMap<>();
         for (String out : OUTPUTS) outputs.put(out, quote(work.resolve("out").resolve(out + ".ndjson")));
@@ -177,9 +188,9 @@ final class TrainCommand implements Callable<Integer> {
                 .append("  raw: {from: [app], stages: [], to: [raw]}\n")
                 .append("  parsed: {from: [app], stages: [json], to: [parsed]}\n")
                 .append("  nginx: {from: [access], stages: [{regex: {preset: nginx_combined}}], to: [nginx]}\n")
-                .append("  kafka: {from: [app], stages: [json], to: [kafka]}\n")
+                .append(kafka == null ? "" : "  kafka: {from: [app], stages: [json], to: [kafka]}\n")
                 .append("outputs:\n")
-                .append("  kafka: {type: kafka, brokers: ['").append(kafka).append("'], topic: training}\n");
+                .append(kafka == null ? "" : "  kafka: {type: kafka, brokers: ['" + kafka + "'], topic: training}\n");
         outputs.forEach((name, path) -> yaml.append("  ").append(name).append(": {type: file, path: ").append(path).append("}\n"));
         return yaml.toString();
     }

@@ -132,6 +132,40 @@ class AotCacheTest {
     }
 
     @Test
+    void aConfigWithAKafkaOutputGetsItsOwnCacheWithTheKafkaClient() throws Exception {
+        Path kafkaYaml = Files.writeString(tree.resolve("kafka.yaml"), """
+                inputs: {app: {type: file, paths: ["/var/log/app/*.log"]}}
+                pipelines: {p: {from: [app], to: [events]}}
+                outputs:
+                  events: {type: "kafka", brokers: ["kafka:9092"], topic: logs}
+                """);
+        Path fileYaml = Files.writeString(tree.resolve("file.yaml"), """
+                inputs: {app: {type: file, paths: ["/var/log/app/*.log"]}}
+                pipelines: {p: {from: [app], to: [out]}}
+                outputs:
+                  out: {type: file, path: /tmp/out.ndjson} # not kafka
+                """);
+        Path kafkaAot = aot.resolveSibling("outrigger-kafka.aot");
+        Result k = launch(Map.of(), "validate", "-c", kafkaYaml.toString());
+        assertEquals(0, k.exit(), k.err());
+        assertTrue(k.err().contains("making the JVM's AOT cache"), k.err());
+        assertTrue(Files.isRegularFile(kafkaAot), "no kafka cache made");
+        assertFalse(Files.exists(aot), "the plain cache is made only for a config without kafka");
+        String log = Files.readString(tree.resolve("agent/target/outrigger-kafka-aot.log"));
+        assertTrue(log.contains("80000 records delivered"), "20000 lines to each of 3 file outputs and kafka: " + log);
+        Result strict = launch(Map.of("JAVA_TOOL_OPTIONS", STRICT), "validate", "--config=" + kafkaYaml);
+        assertEquals(0, strict.exit(), strict.err());
+        assertEquals("", problems(strict));
+
+        Result f = launch(Map.of(), "validate", "-c", fileYaml.toString());
+        assertEquals(0, f.exit(), f.err());
+        assertTrue(f.err().contains("making the JVM's AOT cache"), f.err());
+        assertFreshCache();
+        assertTrue(Files.readString(tree.resolve("agent/target/outrigger-aot.log")).contains("60000 records delivered"));
+        assertTrue(Files.size(kafkaAot) > Files.size(aot), "the kafka cache holds more classes");
+    }
+
+    @Test
     void twoLaunchersAtOnceTrainOnceAndBothRun() throws Exception {
         Pending a = launchAsync(Map.of(), "--version");
         Pending b = launchAsync(Map.of(), "--version");
