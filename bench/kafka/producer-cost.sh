@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# What the Kafka client alone costs per record (see ProducerCost.java):
+#   bench/kafka/producer-cost.sh builder            # LZ4 record batches built with MemoryRecordsBuilder, no network
+#   bench/kafka/producer-cost.sh producer [BOOT]    # KafkaProducer to a broker (bench/kafka-broker.sh start 19092)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+"$root/outrigger" --version > /dev/null # builds the agent jar (which holds kafka-clients) if it is missing or stale
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do [ -n "$j" ] && [ -x "$j/bin/java" ] && JAVA="$j/bin/java" && break; done
+exec "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx256m -XX:+UseSerialGC -cp "$root/agent/target/outrigger.jar" \
+  "$root/bench/kafka/ProducerCost.java" "$@" 2> >(grep -v SLF4J >&2)
