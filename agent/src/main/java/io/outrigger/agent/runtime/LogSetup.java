@@ -4,6 +4,7 @@ import io.outrigger.core.event.RecordJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -28,13 +29,21 @@ public final class LogSetup {
         handler.setLevel(Level.ALL);
         handler.setFormatter("text".equals(format) ? new TextFormatter() : new JsonFormatter());
         root.addHandler(handler);
-        root.setLevel(switch (level == null ? "info" : level.toLowerCase(Locale.ROOT)) {
+        Level agent = switch (level == null ? "info" : level.toLowerCase(Locale.ROOT)) {
             case "error" -> Level.SEVERE;
             case "warn" -> Level.WARNING;
             case "debug" -> Level.FINE;
             default -> Level.INFO;
-        });
+        };
+        root.setLevel(agent);
+        // The clients' own logs (through SLF4J: Kafka's, and Elasticsearch's HTTP client) only at error unless
+        // debugging: at info the Kafka client prints its whole config at each start, and at warn a line per
+        // reconnect attempt while a broker is down, which the outputs' own retries and readiness already report.
+        for (Logger l : LIBRARIES) l.setLevel(agent.intValue() <= Level.FINE.intValue() ? agent : Level.SEVERE);
     }
+
+    /** Held, so the levels set on them are not lost when the loggers are garbage-collected. */
+    private static final List<Logger> LIBRARIES = List.of(Logger.getLogger("org.apache.kafka"), Logger.getLogger("org.apache.hc"));
 
     static String levelName(Level l) {
         if (l.intValue() >= Level.SEVERE.intValue()) return "error";
