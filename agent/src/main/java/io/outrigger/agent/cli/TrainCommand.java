@@ -34,10 +34,11 @@ import picocli.CommandLine.Option;
  * writes the cache when it exits. It runs the real agent the way {@code run} does (a YAML file through the normal
  * loader, the {@link Supervisor}, the HTTP server), tailing generated JSON and nginx lines from their head through
  * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs (with
- * {@code --kafka}, the JSON also through {@code [json]} into a {@code kafka} output, to {@link TrainingKafka}, a
- * stand-in broker on loopback), waits until every line is delivered, stops gracefully and deletes what it wrote.
- * Nothing goes to stdout. The launchers make the {@code --kafka} cache for configs with a kafka output only: every
- * class in a cache is loaded at start-up, and the Kafka client's add about 17 MiB of RSS.
+ * {@code --kafka} and {@code --elasticsearch}, the JSON also through {@code [json]} into a {@code kafka} output, to
+ * {@link TrainingKafka}, and an {@code elasticsearch} one, to {@link TrainingElasticsearch}: stand-ins on loopback),
+ * waits until every line is delivered, stops gracefully and deletes what it wrote. Nothing goes to stdout. The
+ * launchers make those caches for configs with such outputs only: every class in a cache is loaded at start-up,
+ * and the Kafka client's add about 17 MiB of RSS.
  * Exit 0 when every line was delivered, 1 otherwise.
  */
 @Command(name = "aot-train", hidden = true, mixinStandardHelpOptions = true,
@@ -58,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--kafka", description = "Also send the JSON sample through a kafka output, to a stand-in broker on loopback.")
     boolean kafka;
+
+    @Option(names = "--elasticsearch", description = "Also send the JSON sample through an elasticsearch output, to a stand-in bulk API on loopback.")
+    boolean elasticsearch;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -98,19 +102,19 @@ final class TrainCommand implements Callable<Integer> {
     /** Runs the agent on generated samples under {@code work}; returns the records its outputs delivered. */
     private long train(Path work, PrintWriter err) throws Exception {
         writeSamples(work);
-        if (!kafka) return train(work, null, err);
-        try (TrainingKafka broker = new TrainingKafka()) {
-            return train(work, broker, err);
+        try (TrainingKafka broker = kafka ? new TrainingKafka() : null;
+             TrainingElasticsearch cluster = elasticsearch ? new TrainingElasticsearch() : null) {
+            return train(work, broker, cluster, err);
         }
     }
 
-    /** The outputs the training's lines go to: the file outputs, and the kafka one with {@code --kafka}. */
-    private int outputCount() { return OUTPUTS.length + (kafka ? 1 : 0); }
+    /** The outputs the training's lines go to: the file outputs, and those of {@code --kafka}, {@code --elasticsearch}. */
+    private int outputCount() { return OUTPUTS.length + (kafka ? 1 : 0) + (elasticsearch ? 1 : 0); }
 
-    /** {@code broker}: null without {@code --kafka}. */
-    private long train(Path work, TrainingKafka broker, PrintWriter err) throws Exception {
+    /** {@code broker}, {@code cluster}: null without {@code --kafka}, {@code --elasticsearch}. */
+    private long train(Path work, TrainingKafka broker, TrainingElasticsearch cluster, PrintWriter err) throws Exception {
         Path yaml = work.resolve("pipeline.yaml");
-        Files.writeString(yaml, config(work, broker == null ? null : broker.address()));
+        Files.writeString(yaml, config(work, broker == null ? null : broker.address(), cluster == null ? null : cluster.url()));
         ConfigOption option = new ConfigOption();
         option.file = yaml;
         PipelineConfig loaded = option.load(err);
@@ -139,6 +143,10 @@ final class TrainCommand implements Callable<Integer> {
         if (broker != null && broker.records() < lines) {
             err.println("outrigger aot-train: the kafka output sent " + broker.records() + " of " + lines + " records");
             return Math.min(sent, broker.records() * outputCount());
+        }
+        if (cluster != null && cluster.documents() < lines) {
+            err.println("outrigger aot-train: the elasticsearch output sent " + cluster.documents() + " of " + lines + " documents");
+            return Math.min(sent, cluster.documents() * outputCount());
         }
         // the outputs really hold every line
         for (String out : OUTPUTS) {
@@ -171,8 +179,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code kafka}: the stand-in broker's host:port, or null for no kafka output. */
-    private static String config(Path work, String kafka) {
+    /** {@code kafka}, {@code elasticsearch}: the stand-ins' host:port and URL, or null for no such output. */
+    private static String config(Path work, String kafka, String elasticsearch) {
         Map<String, String> outputs = new LinkedHashMap<>();
         for (String out : OUTPUTS) outputs.put(out, quote(work.resolve("out").resolve(out + ".ndjson")));
         StringBuilder yaml = new StringBuilder()
@@ -189,8 +197,10 @@ final class TrainCommand implements Callable<Integer> {
                 .append("  parsed: {from: [app], stages: [json], to: [parsed]}\n")
                 .append("  nginx: {from: [access], stages: [{regex: {preset: nginx_combined}}], to: [nginx]}\n")
                 .append(kafka == null ? "" : "  kafka: {from: [app], stages: [json], to: [kafka]}\n")
+                .append(elasticsearch == null ? "" : "  es: {from: [app], stages: [json], to: [es]}\n")
                 .append("outputs:\n")
-                .append(kafka == null ? "" : "  kafka: {type: kafka, brokers: ['" + kafka + "'], topic: training}\n");
+                .append(kafka == null ? "" : "  kafka: {type: kafka, brokers: ['" + kafka + "'], topic: training}\n")
+                .append(elasticsearch == null ? "" : "  es: {type: elasticsearch, hosts: ['" + elasticsearch + "'], index: training}\n");
         outputs.forEach((name, path) -> yaml.append("  ").append(name).append(": {type: file, path: ").append(path).append("}\n"));
         return yaml.toString();
     }

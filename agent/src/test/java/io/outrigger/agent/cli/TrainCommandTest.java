@@ -85,6 +85,13 @@ class TrainCommandTest {
     }
 
     @Test
+    void withElasticsearchAndKafkaTheJsonAlsoGoesThroughBoth() throws Exception {
+        Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "1000", "--elasticsearch", "--kafka");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("5000 records delivered"), r.err()); // 1000 to each file output, kafka and elasticsearch
+    }
+
+    @Test
     void theWorkDirectoryIsDeletedWithoutKeep() throws Exception {
         Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "500");
         assertEquals(0, r.exit(), r.err());

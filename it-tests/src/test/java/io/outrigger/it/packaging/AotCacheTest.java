@@ -166,6 +166,25 @@ class AotCacheTest {
     }
 
     @Test
+    void aConfigWithElasticsearchAndKafkaOutputsGetsACacheWithBothClients() throws Exception {
+        Path both = Files.writeString(tree.resolve("both.yaml"), """
+                inputs: {app: {type: file, paths: ["/var/log/app/*.log"]}}
+                pipelines: {p: {from: [app], to: [events, search]}}
+                outputs:
+                  events: {type: kafka, brokers: ["kafka:9092"], topic: logs}
+                  search: {type: elasticsearch, hosts: ["http://es:9200"], index: logs}
+                """);
+        Result r = launch(Map.of(), "validate", "-c", both.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.isRegularFile(aot.resolveSibling("outrigger-elasticsearch-kafka.aot")), "no cache for both clients");
+        String log = Files.readString(tree.resolve("agent/target/outrigger-elasticsearch-kafka-aot.log"));
+        assertTrue(log.contains("100000 records delivered"), "20000 lines to 3 file outputs, kafka and elasticsearch: " + log);
+        Result strict = launch(Map.of("JAVA_TOOL_OPTIONS", STRICT), "validate", "-c", both.toString());
+        assertEquals(0, strict.exit(), strict.err());
+        assertEquals("", problems(strict));
+    }
+
+    @Test
     void twoLaunchersAtOnceTrainOnceAndBothRun() throws Exception {
         Pending a = launchAsync(Map.of(), "--version");
         Pending b = launchAsync(Map.of(), "--version");
