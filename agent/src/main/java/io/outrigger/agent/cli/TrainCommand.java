@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  * writes the cache when it exits. It runs the real agent the way {@code run} does (a YAML file through the normal
  * loader, the {@link Supervisor}, the HTTP server), tailing generated JSON and nginx lines from their head through
  * {@code []}, {@code [json]} and {@code [regex nginx_combined]} pipelines into {@code file} outputs (with
- * {@code --kafka} and {@code --elasticsearch}, the JSON also through {@code [json]} into a {@code kafka} output, to
- * {@link TrainingKafka}, and an {@code elasticsearch} one, to {@link TrainingElasticsearch}: stand-ins on loopback),
+ * {@code --kafka}, {@code --elasticsearch} and {@code --loki}, the JSON also through {@code [json]} into such outputs,
+ * to stand-ins on loopback: {@link TrainingKafka}, {@link TrainingHttp}),
  * waits until every line is delivered, stops gracefully and deletes what it wrote. Nothing goes to stdout. The
  * launchers make those caches for configs with such outputs only: every class in a cache is loaded at start-up,
  * and the Kafka client's add about 17 MiB of RSS.
@@ -62,6 +62,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--elasticsearch", description = "Also send the JSON sample through an elasticsearch output, to a stand-in bulk API on loopback.")
     boolean elasticsearch;
+
+    @Option(names = "--loki", description = "Also send the JSON sample through a loki output, to a stand-in push API on loopback.")
+    boolean loki;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -103,18 +106,19 @@ final class TrainCommand implements Callable<Integer> {
     private long train(Path work, PrintWriter err) throws Exception {
         writeSamples(work);
         try (TrainingKafka broker = kafka ? new TrainingKafka() : null;
-             TrainingElasticsearch cluster = elasticsearch ? new TrainingElasticsearch() : null) {
-            return train(work, broker, cluster, err);
+             TrainingHttp http = elasticsearch || loki ? new TrainingHttp() : null) {
+            return train(work, broker, http, err);
         }
     }
 
-    /** The outputs the training's lines go to: the file outputs, and those of {@code --kafka}, {@code --elasticsearch}. */
-    private int outputCount() { return OUTPUTS.length + (kafka ? 1 : 0) + (elasticsearch ? 1 : 0); }
+    /** The outputs the training's lines go to: the file outputs, and those of {@code --kafka}, {@code --elasticsearch}, {@code --loki}. */
+    private int outputCount() { return OUTPUTS.length + (kafka ? 1 : 0) + (elasticsearch ? 1 : 0) + (loki ? 1 : 0); }
 
-    /** {@code broker}, {@code cluster}: null without {@code --kafka}, {@code --elasticsearch}. */
-    private long train(Path work, TrainingKafka broker, TrainingElasticsearch cluster, PrintWriter err) throws Exception {
+    /** {@code broker}, {@code servers}: null without {@code --kafka}, without {@code --elasticsearch} and {@code --loki}. */
+    private long train(Path work, TrainingKafka broker, TrainingHttp servers, PrintWriter err) throws Exception {
         Path yaml = work.resolve("pipeline.yaml");
-        Files.writeString(yaml, config(work, broker == null ? null : broker.address(), cluster == null ? null : cluster.url()));
+        Files.writeString(yaml, config(work, broker == null ? null : broker.address(),
+                elasticsearch ? servers.url() : null, loki ? servers.url() : null));
         ConfigOption option = new ConfigOption();
         option.file = yaml;
         PipelineConfig loaded = option.load(err);
@@ -144,9 +148,13 @@ final class TrainCommand implements Callable<Integer> {
             err.println("outrigger aot-train: the kafka output sent " + broker.records() + " of " + lines + " records");
             return Math.min(sent, broker.records() * outputCount());
         }
-        if (cluster != null && cluster.documents() < lines) {
-            err.println("outrigger aot-train: the elasticsearch output sent " + cluster.documents() + " of " + lines + " documents");
-            return Math.min(sent, cluster.documents() * outputCount());
+        if (elasticsearch && servers.documents() < lines) {
+            err.println("outrigger aot-train: the elasticsearch output sent " + servers.documents() + " of " + lines + " documents");
+            return Math.min(sent, servers.documents() * outputCount());
+        }
+        if (loki && servers.pushes() == 0) {
+            err.println("outrigger aot-train: the loki output pushed nothing");
+            return 0;
         }
         // the outputs really hold every line
         for (String out : OUTPUTS) {
@@ -179,8 +187,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code kafka}, {@code elasticsearch}: the stand-ins' host:port and URL, or null for no such output. */
-    private static String config(Path work, String kafka, String elasticsearch) {
+    /** {@code kafka}, {@code elasticsearch}, {@code loki}: the stand-ins' host:port and URLs, or null for no such output. */
+    private static String config(Path work, String kafka, String elasticsearch, String loki) {
         Map<String, String> outputs = new LinkedHashMap<>();
         for (String out : OUTPUTS) outputs.put(out, quote(work.resolve("out").resolve(out + ".ndjson")));
         StringBuilder yaml = new StringBuilder()
@@ -198,9 +206,11 @@ final class TrainCommand implements Callable<Integer> {
                 .append("  nginx: {from: [access], stages: [{regex: {preset: nginx_combined}}], to: [nginx]}\n")
                 .append(kafka == null ? "" : "  kafka: {from: [app], stages: [json], to: [kafka]}\n")
                 .append(elasticsearch == null ? "" : "  es: {from: [app], stages: [json], to: [es]}\n")
+                .append(loki == null ? "" : "  loki: {from: [app], stages: [json], to: [loki]}\n")
                 .append("outputs:\n")
                 .append(kafka == null ? "" : "  kafka: {type: kafka, brokers: ['" + kafka + "'], topic: training}\n")
-                .append(elasticsearch == null ? "" : "  es: {type: elasticsearch, hosts: ['" + elasticsearch + "'], index: training}\n");
+                .append(elasticsearch == null ? "" : "  es: {type: elasticsearch, hosts: ['" + elasticsearch + "'], index: training}\n")
+                .append(loki == null ? "" : "  loki: {type: loki, url: '" + loki + "', labels: {job: training}}\n");
         outputs.forEach((name, path) -> yaml.append("  ").append(name).append(": {type: file, path: ").append(path).append("}\n"));
         return yaml.toString();
     }

@@ -85,10 +85,10 @@ class TrainCommandTest {
     }
 
     @Test
-    void withElasticsearchAndKafkaTheJsonAlsoGoesThroughBoth() throws Exception {
-        Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "1000", "--elasticsearch", "--kafka");
+    void withElasticsearchKafkaAndLokiTheJsonAlsoGoesThroughEach() throws Exception {
+        Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "1000", "--elasticsearch", "--kafka", "--loki");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("5000 records delivered"), r.err()); // 1000 to each file output, kafka and elasticsearch
+        assertTrue(r.err().contains("6000 records delivered"), r.err()); // 1000 to each file output, kafka, elasticsearch, loki
     }
 
     @Test

@@ -166,19 +166,20 @@ class AotCacheTest {
     }
 
     @Test
-    void aConfigWithElasticsearchAndKafkaOutputsGetsACacheWithBothClients() throws Exception {
-        Path both = Files.writeString(tree.resolve("both.yaml"), """
+    void aConfigWithElasticsearchKafkaAndLokiOutputsGetsACacheWithTheirClients() throws Exception {
+        Path both = Files.writeString(tree.resolve("all.yaml"), """
                 inputs: {app: {type: file, paths: ["/var/log/app/*.log"]}}
-                pipelines: {p: {from: [app], to: [events, search]}}
+                pipelines: {p: {from: [app], to: [events, search, logs]}}
                 outputs:
                   events: {type: kafka, brokers: ["kafka:9092"], topic: logs}
                   search: {type: elasticsearch, hosts: ["http://es:9200"], index: logs}
+                  logs: {type: 'loki', url: "http://loki:3100", labels: {app: web}}
                 """);
         Result r = launch(Map.of(), "validate", "-c", both.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(Files.isRegularFile(aot.resolveSibling("outrigger-elasticsearch-kafka.aot")), "no cache for both clients");
-        String log = Files.readString(tree.resolve("agent/target/outrigger-elasticsearch-kafka-aot.log"));
-        assertTrue(log.contains("100000 records delivered"), "20000 lines to 3 file outputs, kafka and elasticsearch: " + log);
+        assertTrue(Files.isRegularFile(aot.resolveSibling("outrigger-elasticsearch-kafka-loki.aot")), "no cache for the three clients");
+        String log = Files.readString(tree.resolve("agent/target/outrigger-elasticsearch-kafka-loki-aot.log"));
+        assertTrue(log.contains("120000 records delivered"), "20000 lines to 3 file outputs, kafka, elasticsearch, loki: " + log);
         Result strict = launch(Map.of("JAVA_TOOL_OPTIONS", STRICT), "validate", "-c", both.toString());
         assertEquals(0, strict.exit(), strict.err());
         assertEquals("", problems(strict));
