@@ -3,9 +3,13 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.RecordJson;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -39,6 +43,11 @@ final class RecordEncoder {
     private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
     private final byte[][] values = new byte[VALUE_SLOTS][];
+    private static final Header[] NO_HEADERS = new Header[0];
+    private String partTopic;
+    private byte[] partKey;
+    private ByteBuffer partValue;
+    private Header[] partHeaders;
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
         this.topic = topic;
@@ -66,36 +75,77 @@ final class RecordEncoder {
      * else sees it when no interceptor or custom partitioner is set), and only until the next call.
      */
     ProducerRecord<byte[], byte[]> encode(LogRecord r, boolean reuseValue) throws Unencodable {
+        String t = renderTopic(r);
+        byte[] key = key(r);
+        byte[] value;
+        if (json) {
+            appendJson(r);
+            value = reuseValue ? keptCopy() : buffer.toByteArray();
+        } else {
+            value = rawMessage(r);
+        }
+        RecordHeaders headers = null;
+        if (headerNames.length > 0) headers = new RecordHeaders(headers(r));
+        // No timestamp: the broker's clock (CreateTime = now) keeps retention and the broker's timestamp bounds
+        // from dropping replayed old lines; the record's own time is in the JSON body.
+        return new ProducerRecord<>(t, null, null, key, value, headers);
+    }
+
+    /**
+     * The record's parts for the direct sender, read through {@link #topic()}, {@link #key()}, {@link #value()}
+     * and {@link #headers()} until the next call: no ProducerRecord, and the value is a view of this encoder's
+     * buffer (the sender copies it into its record batch before encoding the next).
+     */
+    void encodeParts(LogRecord r) throws Unencodable {
+        partTopic = renderTopic(r);
+        partKey = key(r);
+        if (json) {
+            appendJson(r);
+            partValue = ByteBuffer.wrap(buffer.array(), 0, buffer.length());
+        } else {
+            partValue = ByteBuffer.wrap(rawMessage(r));
+        }
+        partHeaders = headerNames.length == 0 ? NO_HEADERS : headers(r);
+    }
+
+    String topic() { return partTopic; }
+    byte[] key() { return partKey; }
+    ByteBuffer value() { return partValue; }
+    Header[] headers() { return partHeaders; }
+
+    private String renderTopic(LogRecord r) throws Unencodable {
         String t = topic.render(r, topicScratch);
         if (!topic.isConstant() && !TopicTemplate.isValidTopic(t)) {
             throw new Unencodable("invalid_topic", "topic template \"" + topic + "\" gave \"" + t
                     + "\", not a valid topic name (letters, digits, '.', '_', '-', at most 249)");
         }
-        byte[] key = null;
-        if (keyField != null) {
-            String k = TopicTemplate.lookup(r, keyField);
-            if (k != null) key = k.getBytes(StandardCharsets.UTF_8);
+        return t;
+    }
+
+    private byte[] key(LogRecord r) {
+        if (keyField == null) return null;
+        String k = TopicTemplate.lookup(r, keyField);
+        return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void appendJson(LogRecord r) {
+        buffer.shrinkTo(MAX_KEPT_CAPACITY);
+        recordJson.append(buffer, r);
+    }
+
+    private static byte[] rawMessage(LogRecord r) {
+        byte[] utf8 = r.utf8Message(); // a line as read: its bytes as they are (the producer only reads them)
+        return utf8 != null ? utf8 : r.message().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Header[] headers(LogRecord r) {
+        Header[] hs = new Header[headerNames.length];
+        int n = 0;
+        for (int i = 0; i < headerNames.length; i++) {
+            String v = TopicTemplate.lookup(r, headerFields[i]);
+            if (v != null) hs[n++] = new RecordHeader(headerNames[i], v.getBytes(StandardCharsets.UTF_8));
         }
-        byte[] value;
-        if (json) {
-            buffer.shrinkTo(MAX_KEPT_CAPACITY);
-            recordJson.append(buffer, r);
-            value = reuseValue ? keptCopy() : buffer.toByteArray();
-        } else {
-            byte[] utf8 = r.utf8Message(); // a line as read: its bytes as they are (the producer only reads them)
-            value = utf8 != null ? utf8 : r.message().getBytes(StandardCharsets.UTF_8);
-        }
-        RecordHeaders headers = null;
-        if (headerNames.length > 0) {
-            headers = new RecordHeaders();
-            for (int i = 0; i < headerNames.length; i++) {
-                String v = TopicTemplate.lookup(r, headerFields[i]);
-                if (v != null) headers.add(headerNames[i], v.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        // No timestamp: the broker's clock (CreateTime = now) keeps retention and the broker's timestamp bounds
-        // from dropping replayed old lines; the record's own time is in the JSON body.
-        return new ProducerRecord<>(t, null, null, key, value, headers);
+        return n == hs.length ? hs : Arrays.copyOf(hs, n);
     }
 
     /** The buffer's bytes in the kept array of exactly that length (made, or replacing another length, if need be). */

@@ -66,7 +66,7 @@ class KafkaOutputFactoryTest {
     @Test
     void defaultsDeriveIdempotenceFromAcks() {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, "1", null, null,
-                null, null, null);
+                null, null, null, null);
         assertFalse(c.idempotence());
         assertEquals(List.of(), factory.validate(c));
     }
@@ -135,7 +135,7 @@ class KafkaOutputFactoryTest {
                 Map.of("sasl.jaas.config", jaas, "ssl.truststore.password", "tspw-secret", "ssl.key.password", "kpw",
                         "sasl.oauthbearer.client.credentials.client.secret", "cs", "security.protocol", "SASL_SSL",
                         "ssl.keystore.key", "-----BEGIN PRIVATE KEY-----"),
-                null, null, null);
+                null, null, null, null);
         String s = c.toString();
         for (String secret : List.of("hunter2", "tspw-secret", "kpw", "=cs", "PRIVATE KEY")) {
             assertFalse(s.contains(secret), secret + " leaked in " + s);
@@ -159,7 +159,7 @@ class KafkaOutputFactoryTest {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("127.0.0.1:9092"), "t", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule hunter2 username=\"u\";", "security.protocol", "SASL_PLAINTEXT",
                         "sasl.mechanism", "PLAIN"),
-                null, null, null);
+                null, null, null, null);
         ComponentContext ctx = new ComponentContext("k", Metrics.newIsolated(), InstantSource.system(), null, null,
                 CheckpointStore.inMemory(), Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory.create(c, ctx));
@@ -176,7 +176,7 @@ class KafkaOutputFactoryTest {
                 CheckpointStore.inMemory(), Map.of());
         // the address resolves, so the producer is made now (nothing listens there: it never connects)
         var quiet = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
-                Map.of("client.id", "quiet"), null, null, null), ctx);
+                Map.of("client.id", "quiet"), null, null, null, "producer"), ctx);
         try {
             assertTrue(quiet.isHealthy(), "a producer was made");
             assertEquals(Set.of(), jmx.queryNames(metrics, null));
@@ -185,7 +185,7 @@ class KafkaOutputFactoryTest {
         }
         var jmxOn = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
                 Map.of("client.id", "loud", "metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"),
-                null, null, null), ctx);
+                null, null, null, "producer"), ctx);
         try {
             assertEquals(Set.of(new ObjectName("kafka.producer:type=producer-metrics,client-id=loud")), jmx.queryNames(metrics, null));
         } finally {
@@ -202,6 +202,6 @@ class KafkaOutputFactoryTest {
     }
 
     private static KafkaOutputConfig withProducer(Map<String, String> producer) {
-        return new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, null, null, producer, null, null, null);
+        return new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, null, null, producer, null, null, null, null);
     }
 }

@@ -1,0 +1,825 @@
+package io.outrigger.outputs.kafka;
+
+import io.outrigger.core.event.LogRecord;
+import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.AbstractRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The Kafka output's direct sender: each batch becomes record batches, one per partition (more when one would
+ * pass {@code batch.size}), built with kafka-clients' {@link MemoryRecordsBuilder} straight from the encoder's
+ * bytes, and sent as Produce requests over {@link KafkaWire} connections, up to {@code
+ * max.in.flight.requests.per.connection} (5) at once per broker. No per-record objects, no accumulator, no
+ * network thread: a 2M-line run spends about half the CPU in the Kafka client that KafkaProducer does
+ * ({@code bench/kafka/producer-cost.sh}). Used for PLAINTEXT brokers; SASL, TLS and producer settings it does
+ * not know go to {@link KafkaOutput} and KafkaProducer (see {@link DirectSettings}).
+ *
+ * <p>What it keeps of the producer's behaviour:
+ * <ul>
+ *   <li>Partitions: a record with a key goes to {@code murmur2(key) % partitions}, as the Java client's default
+ *       partitioner puts it; records without one go to one partition until {@code batch.size} is full, then the
+ *       next partition with a leader (sticky partitioning).</li>
+ *   <li>Idempotence (default): a producer id from InitProducerId and a sequence per partition, so a request sent
+ *       again after a lost connection or a timeout is written once. Answers that show the broker's sequence
+ *       and ours apart (a record batch rejected in between, UNKNOWN_PRODUCER_ID) take a new producer id, and the
+ *       unacknowledged record batches are numbered again from 0.</li>
+ *   <li>Retries: retriable errors (a leader moved, not enough replicas, a lost connection, no answer within
+ *       {@code request.timeout.ms}) send the same record batches again after {@code retry.backoff.ms}
+ *       (doubling up to {@code retry.backoff.max.ms}), with fresh metadata, until {@code delivery.timeout.ms}
+ *       from the batch's start; what is still unacknowledged then is answered Retryable and the shared sender
+ *       backs off.</li>
+ *   <li>Size: a record over {@code max.request.size} is rejected before sending; a record batch the broker finds
+ *       too large (MESSAGE_TOO_LARGE) is split in halves and sent again, and a single record it refuses is
+ *       rejected ({@code too_large}).</li>
+ *   <li>Other errors are classified as for the producer ({@link KafkaErrors}).</li>
+ * </ul>
+ */
+final class DirectKafkaOutput implements Output {
+
+    private static final System.Logger LOG = System.getLogger(DirectKafkaOutput.class.getName());
+
+    private final String name;
+    private final DirectSettings settings;
+    private final ExecutorService executor;
+    private final RecordEncoder encoder;
+    private final Counter invalid;
+    private final Duration closeTimeout;
+    private volatile boolean healthy = true;
+    private volatile boolean closed;
+
+    // owned by the executor's one thread
+    private final Map<Integer, KafkaWire> wires = new java.util.concurrent.ConcurrentHashMap<>(); // closed from close() too
+    private final Map<Integer, String[]> nodes = new HashMap<>(); // node id -> {host, port}
+    private final Map<String, Topic> topics = new HashMap<>();
+    private final ArrayDeque<ByteBuffer> freeBuffers = new ArrayDeque<>();
+    private long producerId = RecordBatch.NO_PRODUCER_ID;
+    private short epoch = RecordBatch.NO_PRODUCER_EPOCH;
+    private long metadataAt;
+    private float compressionRatio = 1.0f;
+
+    DirectKafkaOutput(String name, DirectSettings settings, ExecutorService executor, RecordEncoder encoder, Counter invalid,
+                      Duration closeTimeout) {
+        this.name = name;
+        this.settings = settings;
+        this.executor = executor;
+        this.encoder = encoder;
+        this.invalid = invalid;
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** A topic as the last metadata showed it, and this sender's state for its partitions. */
+    private static final class Topic {
+        final String name;
+        int[] leaders = new int[0];     // node id per partition, -1 without a leader
+        int[] available = new int[0];   // partitions with a leader
+        int[] nextSequence = new int[0];
+        Chunk[] open = new Chunk[0];
+        int sticky = -1;                // index into available
+        SendResult unusable;            // set when the metadata refused the topic for good
+
+        Topic(String name) { this.name = name; }
+
+        void update(int[] newLeaders) {
+            if (newLeaders.length != leaders.length) {
+                nextSequence = Arrays.copyOf(nextSequence, newLeaders.length);
+                open = Arrays.copyOf(open, newLeaders.length);
+            }
+            leaders = newLeaders;
+            available = java.util.stream.IntStream.range(0, leaders.length).filter(p -> leaders[p] >= 0).toArray();
+            if (sticky >= available.length) sticky = -1;
+        }
+    }
+
+    /** One record batch for one partition: its records' indices in our batch, and its place in the sequence. */
+    private static final class Chunk {
+        final Topic topic;
+        final int partition;
+        final MemoryRecordsBuilder builder;
+        int[] indices = new int[64];
+        int count;
+        int baseSequence = RecordBatch.NO_SEQUENCE;
+        long order; // the order chunks were closed in, to keep a partition's chunks in order when sent again
+
+        Chunk(Topic topic, int partition, MemoryRecordsBuilder builder) {
+            this.topic = topic;
+            this.partition = partition;
+            this.builder = builder;
+        }
+
+        void add(int index) {
+            if (count == indices.length) indices = Arrays.copyOf(indices, count * 2);
+            indices[count++] = index;
+        }
+    }
+
+    /** One Produce request in flight. */
+    private record Request(KafkaWire wire, List<Chunk> chunks) {}
+
+    @Override
+    public CompletableFuture<SendResult> send(Batch batch) {
+        CompletableFuture<SendResult> future = new CompletableFuture<>();
+        if (closed) {
+            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            return future;
+        }
+        try {
+            executor.execute(new Task(batch, future));
+        } catch (RejectedExecutionException e) {
+            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+        }
+        return future;
+    }
+
+    /** One queued batch; a type so a batch dropped from the queue at close can still be answered. */
+    private final class Task implements Runnable {
+        final Batch batch;
+        final CompletableFuture<SendResult> future;
+
+        Task(Batch batch, CompletableFuture<SendResult> future) {
+            this.batch = batch;
+            this.future = future;
+        }
+
+        @Override public void run() {
+            SendResult r;
+            try {
+                r = new Send(batch.records()).run();
+            } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
+                closeWires();
+                producerId = RecordBatch.NO_PRODUCER_ID;
+                r = new SendResult.Retryable("kafka_error", e.toString());
+            }
+            if (r instanceof SendResult.Delivered) healthy = true;
+            else if (r instanceof SendResult.Retryable rr && !rr.reason().equals("closed")) healthy = false;
+            future.complete(r);
+        }
+    }
+
+    /** The sending of one batch. */
+    private final class Send {
+        final List<LogRecord> records;
+        final SendResult[] results; // null: delivered
+        final long deadline;
+        final ArrayDeque<Chunk> ready = new ArrayDeque<>();
+        final ArrayDeque<Request> inFlight = new ArrayDeque<>();
+        final List<Chunk> failed = new ArrayList<>();
+        final Set<Chunk> failedPartitions = new HashSet<>(); // one chunk per partition that failed this round
+        final Map<String, SendResult> stalled = new HashMap<>();
+        boolean metadataNeeded;
+        boolean resetNeeded;
+        String lastProblem = "";
+        String lastReason = "timeout";
+        long order;
+        long now = System.currentTimeMillis();
+
+        Send(List<LogRecord> records) {
+            this.records = records;
+            this.results = new SendResult[records.size()];
+            this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.deliveryTimeoutMs());
+        }
+
+        SendResult run() {
+            if (records.isEmpty()) return SendResult.DELIVERED;
+            if (System.currentTimeMillis() - metadataAt > settings.metadataMaxAgeMs() && !topics.isEmpty()) {
+                refreshMetadata(topics.keySet());
+            }
+            if (settings.idempotent() && producerId == RecordBatch.NO_PRODUCER_ID) {
+                SendResult problem = initProducerId();
+                if (problem != null) return problem;
+            }
+            for (int i = 0; i < records.size(); i++) append(i);
+            for (Topic t : topics.values()) {
+                for (int p = 0; p < t.open.length; p++) {
+                    if (t.open[p] != null) {
+                        close(t.open[p]);
+                        t.open[p] = null;
+                    }
+                }
+            }
+            while (true) {
+                if (failed.isEmpty()) pump();
+                if (!inFlight.isEmpty()) {
+                    receiveOne();
+                    continue;
+                }
+                if (failed.isEmpty() && ready.isEmpty()) break;
+                if (failed.isEmpty()) continue; // the pump sends them
+                if (!retryRound()) break;
+            }
+            return summary();
+        }
+
+        private void append(int i) {
+            LogRecord r = records.get(i);
+            try {
+                encoder.encodeParts(r);
+            } catch (RecordEncoder.Unencodable e) {
+                invalid.labelValues(name, e.reason).inc();
+                results[i] = new SendResult.Rejected(e.reason, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                invalid.labelValues(name, "serialization").inc();
+                results[i] = new SendResult.Rejected("serialization", e.toString());
+                return;
+            }
+            String topicName = encoder.topic();
+            SendResult stall = stalled.get(topicName);
+            if (stall != null) {
+                results[i] = stall;
+                return;
+            }
+            Topic t = topic(topicName);
+            if (t.unusable != null || t.leaders.length == 0) {
+                SendResult why = t.unusable != null ? t.unusable : new SendResult.Retryable(lastReason, lastProblem);
+                stalled.put(topicName, why);
+                results[i] = why;
+                return;
+            }
+            byte[] key = encoder.key();
+            ByteBuffer value = encoder.value();
+            Header[] headers = encoder.headers();
+            ByteBuffer keyBuffer = key == null ? null : ByteBuffer.wrap(key);
+            int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+                    settings.compression().type(), keyBuffer, value, headers);
+            if (size > settings.maxRequestSize()) {
+                results[i] = new SendResult.Rejected("too_large", "RecordTooLargeException: The message is " + size
+                        + " bytes when serialized which is larger than " + settings.maxRequestSize()
+                        + ", which is the value of the max.request.size configuration.");
+                return;
+            }
+            int p = key != null ? Utils.toPositive(Utils.murmur2(key)) % t.leaders.length : stickyPartition(t);
+            Chunk c = t.open[p];
+            if (c != null && !c.builder.hasRoomFor(now, keyBuffer, value, headers)) {
+                close(c);
+                t.open[p] = null;
+                c = null;
+                if (failed.isEmpty()) pump(); // the full chunk goes while the rest of the batch is encoded
+                if (key == null) {
+                    t.sticky = (t.sticky + 1) % Math.max(1, t.available.length);
+                    p = stickyPartition(t);
+                    c = t.open[p];
+                }
+            }
+            if (c == null) t.open[p] = c = newChunk(t, p);
+            c.builder.append(now, keyBuffer, value, headers);
+            c.add(i);
+        }
+
+        private int stickyPartition(Topic t) {
+            if (t.available.length == 0) return 0; // no leader anywhere: the chunk waits for fresh metadata
+            if (t.sticky < 0) t.sticky = (int) (Math.random() * t.available.length);
+            return t.available[t.sticky];
+        }
+
+        private Chunk newChunk(Topic t, int partition) {
+            ByteBuffer buffer = freeBuffers.pollFirst();
+            if (buffer == null) buffer = ByteBuffer.allocate(Math.min(settings.batchSize(), 1 << 20));
+            buffer.clear();
+            MemoryRecordsBuilder b = new MemoryRecordsBuilder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, settings.compression(),
+                    TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
+                    RecordBatch.NO_PARTITION_LEADER_EPOCH, settings.batchSize());
+            b.setEstimatedCompressionRatio(compressionRatio);
+            return new Chunk(t, partition, b);
+        }
+
+        /** Numbers the chunk in its partition's sequence, closes it and queues it. */
+        private void close(Chunk c) {
+            if (settings.idempotent()) {
+                c.baseSequence = c.topic.nextSequence[c.partition];
+                c.topic.nextSequence[c.partition] = increment(c.baseSequence, c.count);
+                c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
+            }
+            c.builder.close();
+            if (settings.compression().type() != org.apache.kafka.common.record.internal.CompressionType.NONE) {
+                compressionRatio = (float) c.builder.compressionRatio();
+            }
+            c.order = order++;
+            ready.addLast(c);
+        }
+
+        /** Sends ready chunks while their brokers have room: one chunk per partition per request. */
+        private void pump() {
+            while (!ready.isEmpty()) {
+                Chunk first = ready.peekFirst();
+                int leader = first.topic.leaders.length > first.partition ? first.topic.leaders[first.partition] : -1;
+                if (leader < 0) {
+                    fail(ready.pollFirst(), "kafka_retriable", "no leader for " + first.topic.name + "-" + first.partition, true);
+                    continue;
+                }
+                KafkaWire w = wire(leader);
+                if (w == null) {
+                    fail(ready.pollFirst(), "connection", connectProblem, true);
+                    continue;
+                }
+                if (w.inFlight() >= settings.maxInFlight()) return;
+                List<Chunk> chunks = new ArrayList<>();
+                Set<Chunk> partitions = new HashSet<>();
+                int bytes = 0;
+                for (var it = ready.iterator(); it.hasNext(); ) {
+                    Chunk c = it.next();
+                    if (c.topic.leaders[c.partition] != leader) continue;
+                    int size = c.builder.build().sizeInBytes();
+                    if (!chunks.isEmpty() && bytes + size > settings.maxRequestSize()) break;
+                    boolean samePartition = false;
+                    for (Chunk o : chunks) samePartition |= o.topic == c.topic && o.partition == c.partition;
+                    if (samePartition) continue;
+                    chunks.add(c);
+                    bytes += size;
+                    it.remove();
+                }
+                ProduceRequestData.TopicProduceDataCollection data = new ProduceRequestData.TopicProduceDataCollection();
+                for (Chunk c : chunks) {
+                    ProduceRequestData.TopicProduceData td = data.find(c.topic.name, org.apache.kafka.common.Uuid.ZERO_UUID);
+                    if (td == null) {
+                        td = new ProduceRequestData.TopicProduceData().setName(c.topic.name).setPartitionData(new ArrayList<>());
+                        data.add(td);
+                    }
+                    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(c.partition)
+                            .setRecords(c.builder.build()));
+                }
+                try {
+                    w.send(ApiKeys.PRODUCE, w.produceVersion, new ProduceRequestData().setAcks(settings.acks())
+                            .setTimeoutMs(settings.requestTimeoutMs()).setTransactionalId(null).setTopicData(data));
+                    inFlight.addLast(new Request(w, chunks));
+                } catch (IOException e) {
+                    lostConnection(w, e);
+                    for (Chunk c : chunks) fail(c, "connection", lastProblem, true);
+                }
+            }
+        }
+
+        private void receiveOne() {
+            Request r = inFlight.pollFirst();
+            ProduceResponseData answer;
+            try {
+                answer = new ProduceResponseData(new ByteBufferAccessor(r.wire.receive()), r.wire.produceVersion);
+            } catch (IOException | RuntimeException e) {
+                lostConnection(r.wire, e);
+                for (Chunk c : r.chunks) fail(c, e instanceof java.net.SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+                return;
+            }
+            for (Chunk c : r.chunks) {
+                ProduceResponseData.PartitionProduceResponse pr = null;
+                ProduceResponseData.TopicProduceResponse tr = answer.responses().find(c.topic.name, org.apache.kafka.common.Uuid.ZERO_UUID);
+                if (tr != null) {
+                    for (ProduceResponseData.PartitionProduceResponse x : tr.partitionResponses()) if (x.index() == c.partition) pr = x;
+                }
+                if (pr == null) {
+                    fail(c, "kafka_error", "broker " + r.wire.address + " did not answer for " + c.topic.name + "-" + c.partition, true);
+                    continue;
+                }
+                answered(c, pr);
+            }
+        }
+
+        private void answered(Chunk c, ProduceResponseData.PartitionProduceResponse pr) {
+            Errors error = Errors.forCode(pr.errorCode());
+            String where = c.topic.name + "-" + c.partition;
+            switch (error) {
+                case NONE, DUPLICATE_SEQUENCE_NUMBER -> done(c, null);
+                case OUT_OF_ORDER_SEQUENCE_NUMBER -> {
+                    // after an earlier chunk of this partition failed, this one could only be refused; otherwise
+                    // the broker and we disagree on the sequence: a new producer id numbers everything again
+                    if (!failedBefore(c)) resetNeeded = true;
+                    fail(c, "kafka_retriable", where + ": " + error.message(), false);
+                }
+                case UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH -> {
+                    resetNeeded = true;
+                    fail(c, "kafka_retriable", where + ": " + error.message(), false);
+                }
+                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> {
+                    if (c.count > 1) split(c);
+                    else reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
+                }
+                case INVALID_RECORD -> invalidRecords(c, pr, error);
+                default -> {
+                    Exception e = error.exception(message(pr, error));
+                    if (e instanceof RetriableException) {
+                        fail(c, "kafka_retriable", where + ": " + e.getMessage(), true);
+                    } else {
+                        reject(c, KafkaErrors.classify(e));
+                    }
+                }
+            }
+        }
+
+        private static String message(ProduceResponseData.PartitionProduceResponse pr, Errors error) {
+            return pr.errorMessage() != null && !pr.errorMessage().isEmpty() ? pr.errorMessage() : error.message();
+        }
+
+        /** The records the broker named invalid are rejected; the rest of the chunk goes again in a new one. */
+        private void invalidRecords(Chunk c, ProduceResponseData.PartitionProduceResponse pr, Errors error) {
+            Set<Integer> bad = new HashSet<>();
+            for (ProduceResponseData.BatchIndexAndErrorMessage e : pr.recordErrors()) {
+                if (e.batchIndex() >= 0 && e.batchIndex() < c.count) {
+                    bad.add(e.batchIndex());
+                    String why = e.batchIndexErrorMessage() != null ? e.batchIndexErrorMessage() : message(pr, error);
+                    results[c.indices[e.batchIndex()]] = KafkaErrors.classify(error.exception(why));
+                }
+            }
+            if (bad.isEmpty()) {
+                reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
+                return;
+            }
+            resetNeeded = true; // the rejected ones leave a gap in the partition's sequence
+            int[] rest = new int[c.count - bad.size()];
+            int n = 0;
+            for (int j = 0; j < c.count; j++) if (!bad.contains(j)) rest[n++] = c.indices[j];
+            release(c);
+            if (n > 0) failed.add(rebuild(c, rest, 0, n));
+        }
+
+        /** Two chunks of half the records each, in the failed chunk's place in the sequence. */
+        private void split(Chunk c) {
+            int half = c.count / 2;
+            Chunk a = rebuild(c, c.indices, 0, half);
+            Chunk b = rebuild(c, c.indices, half, c.count - half);
+            if (settings.idempotent()) {
+                renumber(a, c.baseSequence);
+                renumber(b, increment(c.baseSequence, half));
+            }
+            a.order = c.order;
+            b.order = c.order;
+            release(c);
+            failedPartitions.add(a);
+            failed.add(a);
+            failed.add(b);
+        }
+
+        private Chunk rebuild(Chunk from, int[] indices, int offset, int n) {
+            Chunk c = newChunk(from.topic, from.partition);
+            c.order = from.order;
+            c.baseSequence = from.baseSequence;
+            for (int j = offset; j < offset + n; j++) {
+                int i = indices[j];
+                try {
+                    encoder.encodeParts(records.get(i));
+                } catch (RecordEncoder.Unencodable e) {
+                    throw new IllegalStateException("a record encoded once no longer encodes", e);
+                }
+                byte[] key = encoder.key();
+                c.builder.append(now, key == null ? null : ByteBuffer.wrap(key), encoder.value(), encoder.headers());
+                c.add(i);
+            }
+            if (settings.idempotent()) c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
+            c.builder.close();
+            return c;
+        }
+
+        private void renumber(Chunk c, int baseSequence) {
+            c.baseSequence = baseSequence;
+            c.builder.reopenAndRewriteProducerState(producerId, epoch, baseSequence, false);
+            c.builder.close();
+        }
+
+        private boolean failedBefore(Chunk c) {
+            for (Chunk f : failedPartitions) if (f.topic == c.topic && f.partition == c.partition) return true;
+            return false;
+        }
+
+        private void done(Chunk c, SendResult result) {
+            for (int j = 0; j < c.count; j++) results[c.indices[j]] = result;
+            release(c);
+        }
+
+        private void reject(Chunk c, SendResult result) {
+            resetNeeded |= settings.idempotent(); // its sequence numbers were not written: later chunks would not fit
+            done(c, result);
+        }
+
+        private void fail(Chunk c, String reason, String problem, boolean refreshMetadata) {
+            lastReason = reason;
+            lastProblem = problem;
+            metadataNeeded |= refreshMetadata;
+            failedPartitions.add(c);
+            failed.add(c);
+        }
+
+        private void release(Chunk c) {
+            ByteBuffer b = c.builder.buffer();
+            if (freeBuffers.size() < 8 && b.capacity() == Math.min(settings.batchSize(), 1 << 20)) freeBuffers.addLast(b);
+        }
+
+        /**
+         * Once nothing is in flight: waits the backoff, refreshes metadata, takes a new producer id if the sequence
+         * was broken, and queues the failed chunks again in their order. False when the delivery timeout passed.
+         */
+        private boolean retryRound() {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 || closed) {
+                giveUp();
+                return false;
+            }
+            int attempt = ++attempts;
+            long backoff = Math.min(settings.retryBackoffMaxMs(), settings.retryBackoffMs() * (1L << Math.min(20, attempt - 1)));
+            try {
+                Thread.sleep(Math.min(backoff, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                giveUp();
+                return false;
+            }
+            if (metadataNeeded) {
+                Set<String> names = new HashSet<>();
+                for (Chunk c : failed) names.add(c.topic.name);
+                refreshMetadata(names);
+                metadataNeeded = false;
+            }
+            List<Chunk> again = new ArrayList<>(failed);
+            again.addAll(ready);
+            again.sort(Comparator.comparingLong((Chunk c) -> c.order).thenComparingInt(c -> c.baseSequence));
+            if (resetNeeded && settings.idempotent()) {
+                SendResult problem = initProducerId();
+                if (problem != null) {
+                    lastReason = problem instanceof SendResult.Retryable rr ? rr.reason() : "kafka_error";
+                    lastProblem = problem.toString();
+                    if (problem instanceof SendResult.Rejected rej) {
+                        for (Chunk c : again) done(c, rej);
+                        failed.clear();
+                        ready.clear();
+                        return false;
+                    }
+                    return true; // try again after the next backoff, within the deadline
+                }
+                resetNeeded = false;
+                for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
+                for (Chunk c : again) {
+                    int base = c.topic.nextSequence[c.partition];
+                    c.topic.nextSequence[c.partition] = increment(base, c.count);
+                    renumber(c, base);
+                }
+            }
+            failed.clear();
+            failedPartitions.clear();
+            ready.clear();
+            ready.addAll(again);
+            return true;
+        }
+
+        int attempts;
+
+        /** Answers what is still unacknowledged Retryable; the next batch starts with a new producer id. */
+        private void giveUp() {
+            SendResult r = new SendResult.Retryable(lastReason, lastProblem);
+            for (Chunk c : failed) done(c, r);
+            for (Chunk c : ready) done(c, r);
+            failed.clear();
+            ready.clear();
+            producerId = RecordBatch.NO_PRODUCER_ID;
+            for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
+        }
+
+        private SendResult summary() {
+            boolean allDelivered = true;
+            boolean allRetryable = true;
+            for (SendResult r : results) {
+                if (r != null) allDelivered = false;
+                if (!(r instanceof SendResult.Retryable)) allRetryable = false;
+            }
+            if (allDelivered) return SendResult.DELIVERED;
+            if (allRetryable) return results[0];
+            SendResult[] copy = new SendResult[results.length];
+            for (int i = 0; i < copy.length; i++) copy[i] = results[i] == null ? SendResult.DELIVERED : results[i];
+            return new SendResult.PerRecord(Arrays.asList(copy));
+        }
+
+        /** The topic's metadata, fetched (waiting up to max.block.ms while it is being created) if not known. */
+        private Topic topic(String topicName) {
+            Topic t = topics.get(topicName);
+            if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
+            if (t == null) topics.put(topicName, t = new Topic(topicName));
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+            long pause = 50;
+            while (true) {
+                refreshMetadata(Set.of(topicName));
+                if (t.leaders.length > 0 || t.unusable != null) return t;
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || closed) {
+                    if (lastProblem.isEmpty()) lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
+                    lastReason = "timeout";
+                    return t;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return t;
+                }
+                pause = Math.min(500, pause * 2);
+            }
+        }
+
+        private void refreshMetadata(Set<String> names) {
+            MetadataRequestData ask = new MetadataRequestData().setAllowAutoTopicCreation(true);
+            List<MetadataRequestData.MetadataRequestTopic> list = new ArrayList<>();
+            for (String n : names) list.add(new MetadataRequestData.MetadataRequestTopic().setName(n));
+            ask.setTopics(list);
+            for (KafkaWire w : metadataCandidates()) {
+                MetadataResponseData md;
+                try {
+                    w.send(ApiKeys.METADATA, w.metadataVersion, ask);
+                    md = new MetadataResponseData(new ByteBufferAccessor(w.receive()), w.metadataVersion);
+                } catch (IOException | RuntimeException e) {
+                    lostConnection(w, e);
+                    continue;
+                }
+                metadataAt = System.currentTimeMillis();
+                for (MetadataResponseData.MetadataResponseBroker b : md.brokers()) {
+                    String[] old = nodes.put(b.nodeId(), new String[] {b.host(), Integer.toString(b.port())});
+                    if (old != null && (!old[0].equals(b.host()) || !old[1].equals(Integer.toString(b.port())))) {
+                        KafkaWire moved = wires.remove(b.nodeId());
+                        if (moved != null) moved.close();
+                    }
+                }
+                for (MetadataResponseData.MetadataResponseTopic mt : md.topics()) {
+                    Topic t = topics.computeIfAbsent(mt.name(), Topic::new);
+                    Errors e = Errors.forCode(mt.errorCode());
+                    if (e == Errors.NONE) {
+                        int[] leaders = new int[mt.partitions().size()];
+                        for (MetadataResponseData.MetadataResponsePartition p : mt.partitions()) {
+                            if (p.partitionIndex() < leaders.length) {
+                                leaders[p.partitionIndex()] = nodes.containsKey(p.leaderId()) ? p.leaderId() : -1;
+                            }
+                        }
+                        t.update(leaders);
+                        t.unusable = null;
+                    } else {
+                        Exception ex = e.exception("topic " + mt.name() + ": " + e.message());
+                        if (ex instanceof RetriableException) {
+                            lastReason = "timeout";
+                            lastProblem = "topic " + mt.name() + ": " + e.message();
+                        } else {
+                            t.unusable = KafkaErrors.classify(ex);
+                        }
+                    }
+                }
+                return;
+            }
+        }
+
+        /** Connections to ask metadata: those open, then the known brokers, then the bootstrap list. */
+        private List<KafkaWire> metadataCandidates() {
+            List<KafkaWire> out = new ArrayList<>(wires.values());
+            if (!out.isEmpty()) return out.subList(0, 1);
+            for (Integer id : nodes.keySet()) {
+                KafkaWire w = wire(id);
+                if (w != null) return List.of(w);
+            }
+            List<String> brokers = settings.brokers();
+            int start = (int) (Math.random() * brokers.size());
+            for (int k = 0; k < brokers.size(); k++) {
+                String b = brokers.get((start + k) % brokers.size());
+                int colon = b.lastIndexOf(':');
+                String host = b.substring(0, colon);
+                if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+                KafkaWire w = open(-1 - k, host, Integer.parseInt(b.substring(colon + 1)));
+                if (w != null) {
+                    wires.put(w.nodeId, w);
+                    return List.of(w);
+                }
+            }
+            return List.of();
+        }
+
+        /** Takes a new producer id, asking again while the broker is still loading, up to max.block.ms. */
+        private SendResult initProducerId() {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+            long pause = 50;
+            while (true) {
+                SendResult r = askProducerId();
+                if (!(r instanceof SendResult.Retryable) || closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until) {
+                    return r;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return r;
+                }
+                pause = Math.min(500, pause * 2);
+            }
+        }
+
+        private SendResult askProducerId() {
+            for (KafkaWire w : metadataCandidates()) {
+                InitProducerIdResponseData answer;
+                try {
+                    w.send(ApiKeys.INIT_PRODUCER_ID, w.initProducerIdVersion,
+                            new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000));
+                    answer = new InitProducerIdResponseData(new ByteBufferAccessor(w.receive()), w.initProducerIdVersion);
+                } catch (IOException | RuntimeException e) {
+                    lostConnection(w, e);
+                    continue;
+                }
+                Errors e = Errors.forCode(answer.errorCode());
+                if (e != Errors.NONE) {
+                    SendResult r = KafkaErrors.classify(e.exception("InitProducerId: " + e.message()));
+                    lastProblem = r.toString();
+                    return r;
+                }
+                producerId = answer.producerId();
+                epoch = answer.producerEpoch();
+                for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
+                return null;
+            }
+            return new SendResult.Retryable("connection", "output " + name + ": no broker reachable: " + connectProblem);
+        }
+    }
+
+    private static int increment(int sequence, int n) {
+        return sequence > Integer.MAX_VALUE - n ? n - (Integer.MAX_VALUE - sequence) - 1 : sequence + n;
+    }
+
+    /** The open connection to a broker, made if need be; null (lastProblem set) when it cannot be made. */
+    private KafkaWire wire(int nodeId) {
+        KafkaWire w = wires.get(nodeId);
+        if (w != null) return w;
+        String[] hp = nodes.get(nodeId);
+        if (hp == null) return null;
+        w = open(nodeId, hp[0], Integer.parseInt(hp[1]));
+        if (w != null) wires.put(nodeId, w);
+        return w;
+    }
+
+    private String connectProblem = "";
+
+    private KafkaWire open(int nodeId, String host, int port) {
+        try {
+            return KafkaWire.connect(nodeId, host, port, settings.clientId(), settings.connectTimeoutMs(),
+                    settings.requestTimeoutMs() + 1000, settings.sendBufferBytes(), settings.receiveBufferBytes());
+        } catch (IOException | RuntimeException e) {
+            connectProblem = "cannot reach broker " + host + ":" + port + ": " + e;
+            healthy = false;
+            return null;
+        }
+    }
+
+    private void lostConnection(KafkaWire w, Exception e) {
+        w.close();
+        wires.remove(w.nodeId, w);
+        healthy = false;
+        LOG.log(System.Logger.Level.DEBUG, "kafka output {0}: {1}: {2}", name, w, e.toString());
+    }
+
+    private void closeWires() {
+        for (KafkaWire w : List.copyOf(wires.values())) w.close();
+        wires.clear();
+    }
+
+    @Override public boolean isHealthy() { return healthy && !closed; }
+
+    /** Waits for queued batches within the timeout; then closes the connections, which ends any send still waiting. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being sent after {1}", name, closeTimeout);
+                for (Runnable r : executor.shutdownNow()) {
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeWires(); // ends a send still waiting on a broker, if the executor did not finish in time
+    }
+
+    @Override public String toString() { return "DirectKafkaOutput[" + name + "]"; }
+}
