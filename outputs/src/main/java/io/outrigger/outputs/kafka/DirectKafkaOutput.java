@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.net.SocketTimeoutException;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.CompressionType;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
@@ -74,7 +77,7 @@ final class DirectKafkaOutput implements Output {
 
     private final String name;
     private final DirectSettings settings;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
     private final RecordEncoder encoder;
     private final Counter invalid;
     private final Duration closeTimeout;
@@ -91,7 +94,7 @@ final class DirectKafkaOutput implements Output {
     private long metadataAt;
     private float compressionRatio = 1.0f;
 
-    DirectKafkaOutput(String name, DirectSettings settings, ExecutorService executor, RecordEncoder encoder, Counter invalid,
+    DirectKafkaOutput(String name, DirectSettings settings, ThreadPoolExecutor executor, RecordEncoder encoder, Counter invalid,
                       Duration closeTimeout) {
         this.name = name;
         this.settings = settings;
@@ -125,7 +128,8 @@ final class DirectKafkaOutput implements Output {
     }
 
     /** One record batch for one partition: its records' indices in our batch, and its place in the sequence. */
-    private static final class Chunk {
+    private final class Chunk {
+        final Send owner;
         final Topic topic;
         final int partition;
         final MemoryRecordsBuilder builder;
@@ -134,7 +138,8 @@ final class DirectKafkaOutput implements Output {
         int baseSequence = RecordBatch.NO_SEQUENCE;
         long order; // the order chunks were closed in, to keep a partition's chunks in order when sent again
 
-        Chunk(Topic topic, int partition, MemoryRecordsBuilder builder) {
+        Chunk(Send owner, Topic topic, int partition, MemoryRecordsBuilder builder) {
+            this.owner = owner;
             this.topic = topic;
             this.partition = partition;
             this.builder = builder;
@@ -175,53 +180,67 @@ final class DirectKafkaOutput implements Output {
         }
 
         @Override public void run() {
-            SendResult r;
+            Send s = new Send(batch.records(), future);
             try {
-                r = new Send(batch.records()).run();
-            } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
-                closeWires();
-                producerId = RecordBatch.NO_PRODUCER_ID;
-                r = new SendResult.Retryable("kafka_error", e.toString());
+                open.add(s);
+                s.encode();
+                drive();
+            } catch (RuntimeException | Error e) { // a bug must not leave batches hanging
+                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: {1}", name, e.toString());
+                abandon(new SendResult.Retryable("kafka_error", e.toString()));
             }
-            if (r instanceof SendResult.Delivered) healthy = true;
-            else if (r instanceof SendResult.Retryable rr && !rr.reason().equals("closed")) healthy = false;
-            future.complete(r);
         }
     }
 
-    /** The sending of one batch. */
+    // ---- the sender's state, owned by the executor's one thread ----
+
+    private final ArrayDeque<Chunk> ready = new ArrayDeque<>();
+    private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
+    private final List<Chunk> failed = new ArrayList<>();
+    private final List<Chunk> failedPartitions = new ArrayList<>(); // a chunk of each partition that failed this round
+    private final List<Send> open = new ArrayList<>();               // batches not answered yet, oldest first
+    private boolean metadataNeeded;
+    private boolean resetNeeded;
+    private String lastProblem = "";
+    private String lastReason = "timeout";
+    private long order;
+    private int attempts;
+
+    /** One batch: its records, their answers, and how many of its chunks are still unanswered. */
     private final class Send {
         final List<LogRecord> records;
         final SendResult[] results; // null: delivered
+        final CompletableFuture<SendResult> future;
         final long deadline;
-        final ArrayDeque<Chunk> ready = new ArrayDeque<>();
-        final ArrayDeque<Request> inFlight = new ArrayDeque<>();
-        final List<Chunk> failed = new ArrayList<>();
-        final Set<Chunk> failedPartitions = new HashSet<>(); // one chunk per partition that failed this round
+        final long now = System.currentTimeMillis();
         final Map<String, SendResult> stalled = new HashMap<>();
-        boolean metadataNeeded;
-        boolean resetNeeded;
-        String lastProblem = "";
-        String lastReason = "timeout";
-        long order;
-        long now = System.currentTimeMillis();
+        int unresolved;
+        boolean sealed; // every record is in a closed chunk or answered
 
-        Send(List<LogRecord> records) {
+        Send(List<LogRecord> records, CompletableFuture<SendResult> future) {
             this.records = records;
             this.results = new SendResult[records.size()];
+            this.future = future;
             this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.deliveryTimeoutMs());
         }
 
-        SendResult run() {
-            if (records.isEmpty()) return SendResult.DELIVERED;
+        void encode() {
             if (System.currentTimeMillis() - metadataAt > settings.metadataMaxAgeMs() && !topics.isEmpty()) {
                 refreshMetadata(topics.keySet());
             }
             if (settings.idempotent() && producerId == RecordBatch.NO_PRODUCER_ID) {
                 SendResult problem = initProducerId();
-                if (problem != null) return problem;
+                if (problem != null) {
+                    Arrays.fill(results, problem);
+                    seal();
+                    return;
+                }
             }
-            for (int i = 0; i < records.size(); i++) append(i);
+            for (int i = 0; i < records.size(); i++) {
+                // answers that came meanwhile are read now, so earlier batches are answered while this one is encoded
+                if ((i & 63) == 0 && !inFlight.isEmpty() && inFlight.peekFirst().wire.hasAnswer()) receiveOne();
+                append(i);
+            }
             for (Topic t : topics.values()) {
                 for (int p = 0; p < t.open.length; p++) {
                     if (t.open[p] != null) {
@@ -230,17 +249,12 @@ final class DirectKafkaOutput implements Output {
                     }
                 }
             }
-            while (true) {
-                if (failed.isEmpty()) pump();
-                if (!inFlight.isEmpty()) {
-                    receiveOne();
-                    continue;
-                }
-                if (failed.isEmpty() && ready.isEmpty()) break;
-                if (failed.isEmpty()) continue; // the pump sends them
-                if (!retryRound()) break;
-            }
-            return summary();
+            seal();
+        }
+
+        private void seal() {
+            sealed = true;
+            completeIfDone(this);
         }
 
         private void append(int i) {
@@ -283,268 +297,350 @@ final class DirectKafkaOutput implements Output {
             }
             int p = key != null ? Utils.toPositive(Utils.murmur2(key)) % t.leaders.length : stickyPartition(t);
             Chunk c = t.open[p];
+            boolean full = false;
             if (c != null && !c.builder.hasRoomFor(now, keyBuffer, value, headers)) {
                 close(c);
                 t.open[p] = null;
                 c = null;
-                if (failed.isEmpty()) pump(); // the full chunk goes while the rest of the batch is encoded
+                full = true;
                 if (key == null) {
                     t.sticky = (t.sticky + 1) % Math.max(1, t.available.length);
                     p = stickyPartition(t);
                     c = t.open[p];
                 }
             }
-            if (c == null) t.open[p] = c = newChunk(t, p);
+            if (c == null) t.open[p] = c = newChunk(this, t, p);
             c.builder.append(now, keyBuffer, value, headers);
             c.add(i);
+            // after the append: sending may read answers, and handling one may use the encoder
+            if (full && failed.isEmpty() && !resetNeeded) pump(true);
         }
+    }
 
-        private int stickyPartition(Topic t) {
-            if (t.available.length == 0) return 0; // no leader anywhere: the chunk waits for fresh metadata
-            if (t.sticky < 0) t.sticky = (int) (Math.random() * t.available.length);
-            return t.available[t.sticky];
+    private int stickyPartition(Topic t) {
+        if (t.available.length == 0) return 0; // no leader anywhere: the chunk waits for fresh metadata
+        if (t.sticky < 0) t.sticky = (int) (Math.random() * t.available.length);
+        return t.available[t.sticky];
+    }
+
+    private Chunk newChunk(Send owner, Topic t, int partition) {
+        ByteBuffer buffer = freeBuffers.pollFirst();
+        if (buffer == null) buffer = ByteBuffer.allocate(bufferSize());
+        buffer.clear();
+        MemoryRecordsBuilder b = new MemoryRecordsBuilder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, settings.compression(),
+                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH, settings.batchSize());
+        b.setEstimatedCompressionRatio(compressionRatio);
+        owner.unresolved++;
+        return new Chunk(owner, t, partition, b);
+    }
+
+    private int bufferSize() { return Math.min(settings.batchSize(), 1 << 20); }
+
+    /** Numbers the chunk in its partition's sequence, closes it and queues it. */
+    private void close(Chunk c) {
+        if (settings.idempotent()) {
+            c.baseSequence = c.topic.nextSequence[c.partition];
+            c.topic.nextSequence[c.partition] = increment(c.baseSequence, c.count);
+            c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
         }
+        c.builder.close();
+        if (settings.compression().type() != CompressionType.NONE) compressionRatio = (float) c.builder.compressionRatio();
+        c.order = order++;
+        ready.addLast(c);
+    }
 
-        private Chunk newChunk(Topic t, int partition) {
-            ByteBuffer buffer = freeBuffers.pollFirst();
-            if (buffer == null) buffer = ByteBuffer.allocate(Math.min(settings.batchSize(), 1 << 20));
-            buffer.clear();
-            MemoryRecordsBuilder b = new MemoryRecordsBuilder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, settings.compression(),
-                    TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID,
-                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, false,
-                    RecordBatch.NO_PARTITION_LEADER_EPOCH, settings.batchSize());
-            b.setEstimatedCompressionRatio(compressionRatio);
-            return new Chunk(t, partition, b);
-        }
-
-        /** Numbers the chunk in its partition's sequence, closes it and queues it. */
-        private void close(Chunk c) {
-            if (settings.idempotent()) {
-                c.baseSequence = c.topic.nextSequence[c.partition];
-                c.topic.nextSequence[c.partition] = increment(c.baseSequence, c.count);
-                c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
+    /**
+     * Answers the open batches: sends what is ready, reads answers, retries. Returns once every open batch is
+     * answered, or earlier when the next batch is already queued and nothing needs retrying: its encoding then
+     * overlaps the brokers' work on these, whose answers it reads as they come.
+     */
+    private void drive() {
+        while (!open.isEmpty()) {
+            if (failed.isEmpty() && !resetNeeded) pump(false);
+            if (failed.isEmpty() && !resetNeeded && ready.isEmpty() && !executor.getQueue().isEmpty() && !closed) return;
+            if (!inFlight.isEmpty()) {
+                receiveOne();
+                continue;
             }
-            c.builder.close();
-            if (settings.compression().type() != org.apache.kafka.common.record.internal.CompressionType.NONE) {
-                compressionRatio = (float) c.builder.compressionRatio();
+            if (failed.isEmpty() && !resetNeeded) {
+                if (ready.isEmpty()) { // nothing left to send or read, yet a batch is open: answer it rather than hang
+                    abandon(new SendResult.Retryable("kafka_error", "output " + name + ": batch left without answer"));
+                }
+                continue;
             }
-            c.order = order++;
-            ready.addLast(c);
+            retryRound();
         }
+    }
 
-        /** Sends ready chunks while their brokers have room: one chunk per partition per request. */
-        private void pump() {
-            while (!ready.isEmpty()) {
-                Chunk first = ready.peekFirst();
-                int leader = first.topic.leaders.length > first.partition ? first.topic.leaders[first.partition] : -1;
-                if (leader < 0) {
-                    fail(ready.pollFirst(), "kafka_retriable", "no leader for " + first.topic.name + "-" + first.partition, true);
-                    continue;
-                }
-                KafkaWire w = wire(leader);
-                if (w == null) {
-                    fail(ready.pollFirst(), "connection", connectProblem, true);
-                    continue;
-                }
-                if (w.inFlight() >= settings.maxInFlight()) return;
-                List<Chunk> chunks = new ArrayList<>();
-                Set<Chunk> partitions = new HashSet<>();
-                int bytes = 0;
-                for (var it = ready.iterator(); it.hasNext(); ) {
-                    Chunk c = it.next();
-                    if (c.topic.leaders[c.partition] != leader) continue;
-                    int size = c.builder.build().sizeInBytes();
-                    if (!chunks.isEmpty() && bytes + size > settings.maxRequestSize()) break;
-                    boolean samePartition = false;
-                    for (Chunk o : chunks) samePartition |= o.topic == c.topic && o.partition == c.partition;
-                    if (samePartition) continue;
-                    chunks.add(c);
-                    bytes += size;
-                    it.remove();
-                }
-                ProduceRequestData.TopicProduceDataCollection data = new ProduceRequestData.TopicProduceDataCollection();
-                for (Chunk c : chunks) {
-                    ProduceRequestData.TopicProduceData td = data.find(c.topic.name, org.apache.kafka.common.Uuid.ZERO_UUID);
-                    if (td == null) {
-                        td = new ProduceRequestData.TopicProduceData().setName(c.topic.name).setPartitionData(new ArrayList<>());
-                        data.add(td);
-                    }
-                    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(c.partition)
-                            .setRecords(c.builder.build()));
-                }
-                try {
-                    w.send(ApiKeys.PRODUCE, w.produceVersion, new ProduceRequestData().setAcks(settings.acks())
-                            .setTimeoutMs(settings.requestTimeoutMs()).setTransactionalId(null).setTopicData(data));
-                    inFlight.addLast(new Request(w, chunks));
-                } catch (IOException e) {
-                    lostConnection(w, e);
-                    for (Chunk c : chunks) fail(c, "connection", lastProblem, true);
-                }
+    /**
+     * Sends ready chunks while their brokers have room: one chunk per partition per request. With {@code
+     * waitForRoom} a full connection's oldest answer is read to make room; otherwise sending stops there.
+     */
+    private void pump(boolean waitForRoom) {
+        while (!ready.isEmpty() && failed.isEmpty() && !resetNeeded) {
+            Chunk first = ready.peekFirst();
+            int leader = first.topic.leaders.length > first.partition ? first.topic.leaders[first.partition] : -1;
+            if (leader < 0) {
+                fail(ready.pollFirst(), "kafka_retriable", "no leader for " + first.topic.name + "-" + first.partition, true);
+                continue;
             }
-        }
-
-        private void receiveOne() {
-            Request r = inFlight.pollFirst();
-            ProduceResponseData answer;
+            KafkaWire w = wire(leader);
+            if (w == null) {
+                fail(ready.pollFirst(), "connection", connectProblem, true);
+                continue;
+            }
+            if (w.inFlight() >= settings.maxInFlight()) {
+                if (!waitForRoom) return;
+                receiveOne();
+                continue;
+            }
+            List<Chunk> chunks = new ArrayList<>();
+            int bytes = 0;
+            for (var it = ready.iterator(); it.hasNext(); ) {
+                Chunk c = it.next();
+                if (c.topic.leaders[c.partition] != leader) continue;
+                int size = c.builder.build().sizeInBytes();
+                if (!chunks.isEmpty() && bytes + size > settings.maxRequestSize()) break;
+                boolean samePartition = false;
+                for (Chunk o : chunks) samePartition |= o.topic == c.topic && o.partition == c.partition;
+                if (samePartition) continue; // a partition's later chunk goes in a later request, after this one
+                chunks.add(c);
+                bytes += size;
+                it.remove();
+            }
+            ProduceRequestData.TopicProduceDataCollection data = new ProduceRequestData.TopicProduceDataCollection();
+            for (Chunk c : chunks) {
+                ProduceRequestData.TopicProduceData td = data.find(c.topic.name, Uuid.ZERO_UUID);
+                if (td == null) {
+                    td = new ProduceRequestData.TopicProduceData().setName(c.topic.name).setPartitionData(new ArrayList<>());
+                    data.add(td);
+                }
+                td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(c.partition)
+                        .setRecords(c.builder.build()));
+            }
             try {
-                answer = new ProduceResponseData(new ByteBufferAccessor(r.wire.receive()), r.wire.produceVersion);
-            } catch (IOException | RuntimeException e) {
-                lostConnection(r.wire, e);
-                for (Chunk c : r.chunks) fail(c, e instanceof java.net.SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
-                return;
-            }
-            for (Chunk c : r.chunks) {
-                ProduceResponseData.PartitionProduceResponse pr = null;
-                ProduceResponseData.TopicProduceResponse tr = answer.responses().find(c.topic.name, org.apache.kafka.common.Uuid.ZERO_UUID);
-                if (tr != null) {
-                    for (ProduceResponseData.PartitionProduceResponse x : tr.partitionResponses()) if (x.index() == c.partition) pr = x;
-                }
-                if (pr == null) {
-                    fail(c, "kafka_error", "broker " + r.wire.address + " did not answer for " + c.topic.name + "-" + c.partition, true);
-                    continue;
-                }
-                answered(c, pr);
+                w.send(ApiKeys.PRODUCE, w.produceVersion, new ProduceRequestData().setAcks(settings.acks())
+                        .setTimeoutMs(settings.requestTimeoutMs()).setTransactionalId(null).setTopicData(data));
+                inFlight.addLast(new Request(w, chunks));
+            } catch (IOException e) {
+                failConnection(w, e);
+                for (Chunk c : chunks) fail(c, "connection", lastProblem, true);
             }
         }
+    }
 
-        private void answered(Chunk c, ProduceResponseData.PartitionProduceResponse pr) {
-            Errors error = Errors.forCode(pr.errorCode());
-            String where = c.topic.name + "-" + c.partition;
-            switch (error) {
-                case NONE, DUPLICATE_SEQUENCE_NUMBER -> done(c, null);
-                case OUT_OF_ORDER_SEQUENCE_NUMBER -> {
-                    // after an earlier chunk of this partition failed, this one could only be refused; otherwise
-                    // the broker and we disagree on the sequence: a new producer id numbers everything again
-                    if (!failedBefore(c)) resetNeeded = true;
-                    fail(c, "kafka_retriable", where + ": " + error.message(), false);
-                }
-                case UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH -> {
-                    resetNeeded = true;
-                    fail(c, "kafka_retriable", where + ": " + error.message(), false);
-                }
-                case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> {
-                    if (c.count > 1) split(c);
-                    else reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
-                }
-                case INVALID_RECORD -> invalidRecords(c, pr, error);
-                default -> {
-                    Exception e = error.exception(message(pr, error));
-                    if (e instanceof RetriableException) {
-                        fail(c, "kafka_retriable", where + ": " + e.getMessage(), true);
-                    } else {
-                        reject(c, KafkaErrors.classify(e));
-                    }
+    /** Reads the oldest request's answer and settles each of its chunks. */
+    private void receiveOne() {
+        Request r = inFlight.pollFirst();
+        ProduceResponseData answer;
+        try {
+            answer = new ProduceResponseData(new ByteBufferAccessor(r.wire.receive()), r.wire.produceVersion);
+        } catch (IOException | RuntimeException e) {
+            failConnection(r.wire, e);
+            for (Chunk c : r.chunks) fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+            return;
+        }
+        for (Chunk c : r.chunks) {
+            ProduceResponseData.PartitionProduceResponse pr = null;
+            ProduceResponseData.TopicProduceResponse tr = answer.responses().find(c.topic.name, Uuid.ZERO_UUID);
+            if (tr != null) {
+                for (ProduceResponseData.PartitionProduceResponse x : tr.partitionResponses()) if (x.index() == c.partition) pr = x;
+            }
+            if (pr == null) {
+                fail(c, "kafka_error", "broker " + r.wire.address + " did not answer for " + c.topic.name + "-" + c.partition, true);
+                continue;
+            }
+            answered(c, pr);
+        }
+    }
+
+    /**
+     * A request failed as a whole: this connection is closed and every other request in flight on it fails too
+     * (their answers would have come on it), so that all of them go again, in order.
+     */
+    private void failConnection(KafkaWire w, Exception e) {
+        lostConnection(w, e);
+        lastProblem = w + ": " + e;
+        for (var it = inFlight.iterator(); it.hasNext(); ) {
+            Request other = it.next();
+            if (other.wire == w) {
+                it.remove();
+                for (Chunk c : other.chunks) fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+            }
+        }
+    }
+
+    private void answered(Chunk c, ProduceResponseData.PartitionProduceResponse pr) {
+        Errors error = Errors.forCode(pr.errorCode());
+        String where = c.topic.name + "-" + c.partition;
+        switch (error) {
+            case NONE, DUPLICATE_SEQUENCE_NUMBER -> resolve(c, null);
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> {
+                // after an earlier chunk of this partition failed, this one could only be refused; otherwise
+                // the broker and we disagree on the sequence: a new producer id numbers everything again
+                if (!failedBefore(c)) resetNeeded = true;
+                fail(c, "kafka_retriable", where + ": " + error.message(), false);
+            }
+            case UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH -> {
+                resetNeeded = true;
+                fail(c, "kafka_retriable", where + ": " + error.message(), false);
+            }
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> {
+                if (c.count > 1) split(c);
+                else reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
+            }
+            case INVALID_RECORD -> invalidRecords(c, pr, error);
+            default -> {
+                Exception e = error.exception(message(pr, error));
+                if (e instanceof RetriableException) {
+                    fail(c, "kafka_retriable", where + ": " + e.getMessage(), true);
+                } else {
+                    reject(c, KafkaErrors.classify(e));
                 }
             }
         }
+    }
 
-        private static String message(ProduceResponseData.PartitionProduceResponse pr, Errors error) {
-            return pr.errorMessage() != null && !pr.errorMessage().isEmpty() ? pr.errorMessage() : error.message();
-        }
+    private static String message(ProduceResponseData.PartitionProduceResponse pr, Errors error) {
+        return pr.errorMessage() != null && !pr.errorMessage().isEmpty() ? pr.errorMessage() : error.message();
+    }
 
-        /** The records the broker named invalid are rejected; the rest of the chunk goes again in a new one. */
-        private void invalidRecords(Chunk c, ProduceResponseData.PartitionProduceResponse pr, Errors error) {
-            Set<Integer> bad = new HashSet<>();
-            for (ProduceResponseData.BatchIndexAndErrorMessage e : pr.recordErrors()) {
-                if (e.batchIndex() >= 0 && e.batchIndex() < c.count) {
-                    bad.add(e.batchIndex());
-                    String why = e.batchIndexErrorMessage() != null ? e.batchIndexErrorMessage() : message(pr, error);
-                    results[c.indices[e.batchIndex()]] = KafkaErrors.classify(error.exception(why));
-                }
+    /** The records the broker named invalid are rejected; the rest of the chunk goes again in a new one. */
+    private void invalidRecords(Chunk c, ProduceResponseData.PartitionProduceResponse pr, Errors error) {
+        Set<Integer> bad = new HashSet<>();
+        for (ProduceResponseData.BatchIndexAndErrorMessage e : pr.recordErrors()) {
+            if (e.batchIndex() >= 0 && e.batchIndex() < c.count) {
+                bad.add(e.batchIndex());
+                String why = e.batchIndexErrorMessage() != null ? e.batchIndexErrorMessage() : message(pr, error);
+                c.owner.results[c.indices[e.batchIndex()]] = KafkaErrors.classify(error.exception(why));
             }
-            if (bad.isEmpty()) {
-                reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
-                return;
+        }
+        if (bad.isEmpty()) {
+            reject(c, KafkaErrors.classify(error.exception(message(pr, error))));
+            return;
+        }
+        int[] rest = new int[c.count - bad.size()];
+        int n = 0;
+        for (int j = 0; j < c.count; j++) if (!bad.contains(j)) rest[n++] = c.indices[j];
+        if (n > 0) {
+            Chunk again = rebuild(c, rest, 0, n);
+            failed.add(again);
+        }
+        resetNeeded |= settings.idempotent(); // the rejected ones leave a gap in the partition's sequence
+        settle(c);
+    }
+
+    /** Two chunks of half the records each, in the failed chunk's place in the sequence. */
+    private void split(Chunk c) {
+        int half = c.count / 2;
+        Chunk a = rebuild(c, c.indices, 0, half);
+        Chunk b = rebuild(c, c.indices, half, c.count - half);
+        if (settings.idempotent()) renumber(b, increment(c.baseSequence, half));
+        failedPartitions.add(a);
+        failed.add(a);
+        failed.add(b);
+        settle(c);
+    }
+
+    /** A closed chunk of {@code from}'s partition and owner with the records at {@code indices[offset..offset+n)}. */
+    private Chunk rebuild(Chunk from, int[] indices, int offset, int n) {
+        Chunk c = newChunk(from.owner, from.topic, from.partition);
+        c.order = from.order;
+        c.baseSequence = from.baseSequence;
+        for (int j = offset; j < offset + n; j++) {
+            int i = indices[j];
+            try {
+                encoder.encodeParts(from.owner.records.get(i));
+            } catch (RecordEncoder.Unencodable e) {
+                throw new IllegalStateException("a record encoded once no longer encodes", e);
             }
-            resetNeeded = true; // the rejected ones leave a gap in the partition's sequence
-            int[] rest = new int[c.count - bad.size()];
-            int n = 0;
-            for (int j = 0; j < c.count; j++) if (!bad.contains(j)) rest[n++] = c.indices[j];
-            release(c);
-            if (n > 0) failed.add(rebuild(c, rest, 0, n));
+            byte[] key = encoder.key();
+            c.builder.append(from.owner.now, key == null ? null : ByteBuffer.wrap(key), encoder.value(), encoder.headers());
+            c.add(i);
         }
+        if (settings.idempotent()) c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
+        c.builder.close();
+        return c;
+    }
 
-        /** Two chunks of half the records each, in the failed chunk's place in the sequence. */
-        private void split(Chunk c) {
-            int half = c.count / 2;
-            Chunk a = rebuild(c, c.indices, 0, half);
-            Chunk b = rebuild(c, c.indices, half, c.count - half);
-            if (settings.idempotent()) {
-                renumber(a, c.baseSequence);
-                renumber(b, increment(c.baseSequence, half));
-            }
-            a.order = c.order;
-            b.order = c.order;
-            release(c);
-            failedPartitions.add(a);
-            failed.add(a);
-            failed.add(b);
+    private void renumber(Chunk c, int baseSequence) {
+        c.baseSequence = baseSequence;
+        c.builder.reopenAndRewriteProducerState(producerId, epoch, baseSequence, false);
+        c.builder.close();
+    }
+
+    private boolean failedBefore(Chunk c) {
+        for (Chunk f : failedPartitions) if (f.topic == c.topic && f.partition == c.partition) return true;
+        return false;
+    }
+
+    /** Every record of the chunk gets {@code result} (null: delivered). */
+    private void resolve(Chunk c, SendResult result) {
+        SendResult[] results = c.owner.results;
+        for (int j = 0; j < c.count; j++) results[c.indices[j]] = result;
+        settle(c);
+    }
+
+    private void reject(Chunk c, SendResult result) {
+        resetNeeded |= settings.idempotent(); // its sequence numbers were not written: later chunks would not fit
+        resolve(c, result);
+    }
+
+    /** The chunk is done with (answered, or replaced by others): its buffer is kept, its batch maybe answered. */
+    private void settle(Chunk c) {
+        ByteBuffer b = c.builder.buffer();
+        if (freeBuffers.size() < 8 && b.capacity() == bufferSize()) freeBuffers.addLast(b);
+        c.owner.unresolved--;
+        completeIfDone(c.owner);
+    }
+
+    private void fail(Chunk c, String reason, String problem, boolean refreshMetadata) {
+        lastReason = reason;
+        lastProblem = problem;
+        metadataNeeded |= refreshMetadata;
+        failedPartitions.add(c);
+        failed.add(c);
+        healthy = false;
+    }
+
+    private void completeIfDone(Send s) {
+        if (!s.sealed || s.unresolved > 0 || s.future.isDone()) return;
+        open.remove(s);
+        SendResult r = summary(s.results);
+        if (r instanceof SendResult.Delivered) healthy = true;
+        else if (r instanceof SendResult.Retryable rr && !rr.reason().equals("closed")) healthy = false;
+        s.future.complete(r);
+    }
+
+    private static SendResult summary(SendResult[] results) {
+        boolean allDelivered = true;
+        boolean allRetryable = true;
+        for (SendResult r : results) {
+            if (r != null) allDelivered = false;
+            if (!(r instanceof SendResult.Retryable)) allRetryable = false;
         }
+        if (allDelivered) return SendResult.DELIVERED;
+        if (allRetryable) return results[0];
+        SendResult[] copy = new SendResult[results.length];
+        for (int i = 0; i < copy.length; i++) copy[i] = results[i] == null ? SendResult.DELIVERED : results[i];
+        return new SendResult.PerRecord(Arrays.asList(copy));
+    }
 
-        private Chunk rebuild(Chunk from, int[] indices, int offset, int n) {
-            Chunk c = newChunk(from.topic, from.partition);
-            c.order = from.order;
-            c.baseSequence = from.baseSequence;
-            for (int j = offset; j < offset + n; j++) {
-                int i = indices[j];
-                try {
-                    encoder.encodeParts(records.get(i));
-                } catch (RecordEncoder.Unencodable e) {
-                    throw new IllegalStateException("a record encoded once no longer encodes", e);
-                }
-                byte[] key = encoder.key();
-                c.builder.append(now, key == null ? null : ByteBuffer.wrap(key), encoder.value(), encoder.headers());
-                c.add(i);
-            }
-            if (settings.idempotent()) c.builder.setProducerState(producerId, epoch, c.baseSequence, false);
-            c.builder.close();
-            return c;
+    /**
+     * Once nothing is in flight: waits the backoff (not for a sequence reset alone), refreshes metadata, takes a
+     * new producer id if the sequence was broken, and queues the failed chunks again in their order. When the
+     * oldest open batch's delivery timeout has passed, answers every unanswered chunk Retryable instead.
+     */
+    private void retryRound() {
+        long deadline = open.isEmpty() ? System.nanoTime() : open.getFirst().deadline;
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0 || closed) {
+            giveUp();
+            return;
         }
-
-        private void renumber(Chunk c, int baseSequence) {
-            c.baseSequence = baseSequence;
-            c.builder.reopenAndRewriteProducerState(producerId, epoch, baseSequence, false);
-            c.builder.close();
-        }
-
-        private boolean failedBefore(Chunk c) {
-            for (Chunk f : failedPartitions) if (f.topic == c.topic && f.partition == c.partition) return true;
-            return false;
-        }
-
-        private void done(Chunk c, SendResult result) {
-            for (int j = 0; j < c.count; j++) results[c.indices[j]] = result;
-            release(c);
-        }
-
-        private void reject(Chunk c, SendResult result) {
-            resetNeeded |= settings.idempotent(); // its sequence numbers were not written: later chunks would not fit
-            done(c, result);
-        }
-
-        private void fail(Chunk c, String reason, String problem, boolean refreshMetadata) {
-            lastReason = reason;
-            lastProblem = problem;
-            metadataNeeded |= refreshMetadata;
-            failedPartitions.add(c);
-            failed.add(c);
-        }
-
-        private void release(Chunk c) {
-            ByteBuffer b = c.builder.buffer();
-            if (freeBuffers.size() < 8 && b.capacity() == Math.min(settings.batchSize(), 1 << 20)) freeBuffers.addLast(b);
-        }
-
-        /**
-         * Once nothing is in flight: waits the backoff, refreshes metadata, takes a new producer id if the sequence
-         * was broken, and queues the failed chunks again in their order. False when the delivery timeout passed.
-         */
-        private boolean retryRound() {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || closed) {
-                giveUp();
-                return false;
-            }
+        if (!failed.isEmpty()) {
             int attempt = ++attempts;
             long backoff = Math.min(settings.retryBackoffMaxMs(), settings.retryBackoffMs() * (1L << Math.min(20, attempt - 1)));
             try {
@@ -552,212 +648,235 @@ final class DirectKafkaOutput implements Output {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 giveUp();
-                return false;
-            }
-            if (metadataNeeded) {
-                Set<String> names = new HashSet<>();
-                for (Chunk c : failed) names.add(c.topic.name);
-                refreshMetadata(names);
-                metadataNeeded = false;
-            }
-            List<Chunk> again = new ArrayList<>(failed);
-            again.addAll(ready);
-            again.sort(Comparator.comparingLong((Chunk c) -> c.order).thenComparingInt(c -> c.baseSequence));
-            if (resetNeeded && settings.idempotent()) {
-                SendResult problem = initProducerId();
-                if (problem != null) {
-                    lastReason = problem instanceof SendResult.Retryable rr ? rr.reason() : "kafka_error";
-                    lastProblem = problem.toString();
-                    if (problem instanceof SendResult.Rejected rej) {
-                        for (Chunk c : again) done(c, rej);
-                        failed.clear();
-                        ready.clear();
-                        return false;
-                    }
-                    return true; // try again after the next backoff, within the deadline
-                }
-                resetNeeded = false;
-                for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
-                for (Chunk c : again) {
-                    int base = c.topic.nextSequence[c.partition];
-                    c.topic.nextSequence[c.partition] = increment(base, c.count);
-                    renumber(c, base);
-                }
-            }
-            failed.clear();
-            failedPartitions.clear();
-            ready.clear();
-            ready.addAll(again);
-            return true;
-        }
-
-        int attempts;
-
-        /** Answers what is still unacknowledged Retryable; the next batch starts with a new producer id. */
-        private void giveUp() {
-            SendResult r = new SendResult.Retryable(lastReason, lastProblem);
-            for (Chunk c : failed) done(c, r);
-            for (Chunk c : ready) done(c, r);
-            failed.clear();
-            ready.clear();
-            producerId = RecordBatch.NO_PRODUCER_ID;
-            for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
-        }
-
-        private SendResult summary() {
-            boolean allDelivered = true;
-            boolean allRetryable = true;
-            for (SendResult r : results) {
-                if (r != null) allDelivered = false;
-                if (!(r instanceof SendResult.Retryable)) allRetryable = false;
-            }
-            if (allDelivered) return SendResult.DELIVERED;
-            if (allRetryable) return results[0];
-            SendResult[] copy = new SendResult[results.length];
-            for (int i = 0; i < copy.length; i++) copy[i] = results[i] == null ? SendResult.DELIVERED : results[i];
-            return new SendResult.PerRecord(Arrays.asList(copy));
-        }
-
-        /** The topic's metadata, fetched (waiting up to max.block.ms while it is being created) if not known. */
-        private Topic topic(String topicName) {
-            Topic t = topics.get(topicName);
-            if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
-            if (t == null) topics.put(topicName, t = new Topic(topicName));
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
-            long pause = 50;
-            while (true) {
-                refreshMetadata(Set.of(topicName));
-                if (t.leaders.length > 0 || t.unusable != null) return t;
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || closed) {
-                    if (lastProblem.isEmpty()) lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
-                    lastReason = "timeout";
-                    return t;
-                }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return t;
-                }
-                pause = Math.min(500, pause * 2);
-            }
-        }
-
-        private void refreshMetadata(Set<String> names) {
-            MetadataRequestData ask = new MetadataRequestData().setAllowAutoTopicCreation(true);
-            List<MetadataRequestData.MetadataRequestTopic> list = new ArrayList<>();
-            for (String n : names) list.add(new MetadataRequestData.MetadataRequestTopic().setName(n));
-            ask.setTopics(list);
-            for (KafkaWire w : metadataCandidates()) {
-                MetadataResponseData md;
-                try {
-                    w.send(ApiKeys.METADATA, w.metadataVersion, ask);
-                    md = new MetadataResponseData(new ByteBufferAccessor(w.receive()), w.metadataVersion);
-                } catch (IOException | RuntimeException e) {
-                    lostConnection(w, e);
-                    continue;
-                }
-                metadataAt = System.currentTimeMillis();
-                for (MetadataResponseData.MetadataResponseBroker b : md.brokers()) {
-                    String[] old = nodes.put(b.nodeId(), new String[] {b.host(), Integer.toString(b.port())});
-                    if (old != null && (!old[0].equals(b.host()) || !old[1].equals(Integer.toString(b.port())))) {
-                        KafkaWire moved = wires.remove(b.nodeId());
-                        if (moved != null) moved.close();
-                    }
-                }
-                for (MetadataResponseData.MetadataResponseTopic mt : md.topics()) {
-                    Topic t = topics.computeIfAbsent(mt.name(), Topic::new);
-                    Errors e = Errors.forCode(mt.errorCode());
-                    if (e == Errors.NONE) {
-                        int[] leaders = new int[mt.partitions().size()];
-                        for (MetadataResponseData.MetadataResponsePartition p : mt.partitions()) {
-                            if (p.partitionIndex() < leaders.length) {
-                                leaders[p.partitionIndex()] = nodes.containsKey(p.leaderId()) ? p.leaderId() : -1;
-                            }
-                        }
-                        t.update(leaders);
-                        t.unusable = null;
-                    } else {
-                        Exception ex = e.exception("topic " + mt.name() + ": " + e.message());
-                        if (ex instanceof RetriableException) {
-                            lastReason = "timeout";
-                            lastProblem = "topic " + mt.name() + ": " + e.message();
-                        } else {
-                            t.unusable = KafkaErrors.classify(ex);
-                        }
-                    }
-                }
                 return;
             }
         }
-
-        /** Connections to ask metadata: those open, then the known brokers, then the bootstrap list. */
-        private List<KafkaWire> metadataCandidates() {
-            List<KafkaWire> out = new ArrayList<>(wires.values());
-            if (!out.isEmpty()) return out.subList(0, 1);
-            for (Integer id : nodes.keySet()) {
-                KafkaWire w = wire(id);
-                if (w != null) return List.of(w);
-            }
-            List<String> brokers = settings.brokers();
-            int start = (int) (Math.random() * brokers.size());
-            for (int k = 0; k < brokers.size(); k++) {
-                String b = brokers.get((start + k) % brokers.size());
-                int colon = b.lastIndexOf(':');
-                String host = b.substring(0, colon);
-                if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
-                KafkaWire w = open(-1 - k, host, Integer.parseInt(b.substring(colon + 1)));
-                if (w != null) {
-                    wires.put(w.nodeId, w);
-                    return List.of(w);
-                }
-            }
-            return List.of();
+        if (metadataNeeded) {
+            Set<String> names = new HashSet<>();
+            for (Chunk c : failed) names.add(c.topic.name);
+            refreshMetadata(names);
+            metadataNeeded = false;
         }
-
-        /** Takes a new producer id, asking again while the broker is still loading, up to max.block.ms. */
-        private SendResult initProducerId() {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
-            long pause = 50;
-            while (true) {
-                SendResult r = askProducerId();
-                if (!(r instanceof SendResult.Retryable) || closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until) {
-                    return r;
+        List<Chunk> again = new ArrayList<>(failed);
+        again.addAll(ready);
+        again.sort(Comparator.comparingLong((Chunk c) -> c.order).thenComparingInt(c -> c.baseSequence));
+        if (resetNeeded && settings.idempotent()) {
+            SendResult problem = initProducerId();
+            if (problem instanceof SendResult.Rejected rej) {
+                for (Chunk c : again) resolve(c, rej);
+                failed.clear();
+                ready.clear();
+                resetNeeded = false;
+                return;
+            }
+            if (problem != null) {
+                lastReason = ((SendResult.Retryable) problem).reason();
+                lastProblem = ((SendResult.Retryable) problem).detail();
+                if (failed.isEmpty()) { // keep the backoff and the deadline running for the next round
+                    failed.addAll(ready);
+                    ready.clear();
                 }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return r;
-                }
-                pause = Math.min(500, pause * 2);
+                return;
+            }
+            for (Chunk c : again) {
+                int base = c.topic.nextSequence[c.partition];
+                c.topic.nextSequence[c.partition] = increment(base, c.count);
+                renumber(c, base);
             }
         }
+        resetNeeded = false;
+        failed.clear();
+        failedPartitions.clear();
+        ready.clear();
+        ready.addAll(again);
+    }
 
-        private SendResult askProducerId() {
-            for (KafkaWire w : metadataCandidates()) {
-                InitProducerIdResponseData answer;
-                try {
-                    w.send(ApiKeys.INIT_PRODUCER_ID, w.initProducerIdVersion,
-                            new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000));
-                    answer = new InitProducerIdResponseData(new ByteBufferAccessor(w.receive()), w.initProducerIdVersion);
-                } catch (IOException | RuntimeException e) {
-                    lostConnection(w, e);
-                    continue;
-                }
-                Errors e = Errors.forCode(answer.errorCode());
-                if (e != Errors.NONE) {
-                    SendResult r = KafkaErrors.classify(e.exception("InitProducerId: " + e.message()));
-                    lastProblem = r.toString();
-                    return r;
-                }
-                producerId = answer.producerId();
-                epoch = answer.producerEpoch();
-                for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
-                return null;
-            }
-            return new SendResult.Retryable("connection", "output " + name + ": no broker reachable: " + connectProblem);
+    /** Answers every unanswered chunk Retryable; the next batch starts with a new producer id. */
+    private void giveUp() {
+        SendResult r = new SendResult.Retryable(lastReason, lastProblem);
+        List<Chunk> all = new ArrayList<>(failed);
+        all.addAll(ready);
+        failed.clear();
+        ready.clear();
+        failedPartitions.clear();
+        resetNeeded = false;
+        metadataNeeded = true;
+        producerId = RecordBatch.NO_PRODUCER_ID;
+        for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
+        for (Chunk c : all) resolve(c, r);
+    }
+
+    /** After a bug: every open batch is answered {@code r} and the sender starts afresh. */
+    private void abandon(SendResult r) {
+        closeWires();
+        producerId = RecordBatch.NO_PRODUCER_ID;
+        for (Topic t : topics.values()) {
+            Arrays.fill(t.nextSequence, 0);
+            Arrays.fill(t.open, null);
         }
+        ready.clear();
+        inFlight.clear();
+        failed.clear();
+        failedPartitions.clear();
+        resetNeeded = false;
+        for (Send s : List.copyOf(open)) s.future.complete(r);
+        open.clear();
+        healthy = false;
+    }
+
+    /** The topic's metadata, fetched (waiting up to max.block.ms while it is being created) if not known. */
+    private Topic topic(String topicName) {
+        Topic t = topics.get(topicName);
+        if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
+        if (t == null) topics.put(topicName, t = new Topic(topicName));
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        long pause = 50;
+        while (true) {
+            refreshMetadata(Set.of(topicName));
+            if (t.leaders.length > 0 || t.unusable != null) return t;
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || closed) {
+                if (lastProblem.isEmpty()) lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
+                return t;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return t;
+            }
+            pause = Math.min(500, pause * 2);
+        }
+    }
+
+    /**
+     * Asks one broker for these topics' partitions and leaders (and all brokers' addresses). With requests in
+     * flight it asks on a connection of its own, so answers keep their order.
+     */
+    private void refreshMetadata(Set<String> names) {
+        MetadataRequestData ask = new MetadataRequestData().setAllowAutoTopicCreation(true);
+        List<MetadataRequestData.MetadataRequestTopic> list = new ArrayList<>();
+        for (String n : names) list.add(new MetadataRequestData.MetadataRequestTopic().setName(n));
+        ask.setTopics(list);
+        for (KafkaWire w : controlCandidates()) {
+            MetadataResponseData md;
+            try {
+                w.send(ApiKeys.METADATA, w.metadataVersion, ask);
+                md = new MetadataResponseData(new ByteBufferAccessor(w.receive()), w.metadataVersion);
+            } catch (IOException | RuntimeException e) {
+                connectProblem = w + ": " + e;
+                lostConnection(w, e);
+                continue;
+            }
+            metadataAt = System.currentTimeMillis();
+            for (MetadataResponseData.MetadataResponseBroker b : md.brokers()) {
+                String[] old = nodes.put(b.nodeId(), new String[] {b.host(), Integer.toString(b.port())});
+                if (old != null && (!old[0].equals(b.host()) || !old[1].equals(Integer.toString(b.port())))) {
+                    KafkaWire moved = wires.get(b.nodeId());
+                    if (moved != null && moved.inFlight() == 0) {
+                        wires.remove(b.nodeId());
+                        moved.close();
+                    }
+                }
+            }
+            for (MetadataResponseData.MetadataResponseTopic mt : md.topics()) {
+                Topic t = topics.computeIfAbsent(mt.name(), Topic::new);
+                Errors e = Errors.forCode(mt.errorCode());
+                if (e == Errors.NONE) {
+                    int[] leaders = new int[mt.partitions().size()];
+                    Arrays.fill(leaders, -1);
+                    for (MetadataResponseData.MetadataResponsePartition p : mt.partitions()) {
+                        if (p.partitionIndex() >= 0 && p.partitionIndex() < leaders.length) {
+                            leaders[p.partitionIndex()] = nodes.containsKey(p.leaderId()) ? p.leaderId() : -1;
+                        }
+                    }
+                    t.update(leaders);
+                    t.unusable = null;
+                } else {
+                    Exception ex = e.exception("topic " + mt.name() + ": " + e.message());
+                    if (ex instanceof RetriableException) {
+                        lastReason = "timeout";
+                        lastProblem = "topic " + mt.name() + ": " + e.message();
+                    } else {
+                        t.unusable = KafkaErrors.classify(ex);
+                    }
+                }
+            }
+            return;
+        }
+    }
+
+    /**
+     * A connection for Metadata and InitProducerId, which are answered at once: an idle one to a known broker,
+     * else one to the bootstrap list (kept under a negative id).
+     */
+    private List<KafkaWire> controlCandidates() {
+        for (KafkaWire w : wires.values()) if (w.inFlight() == 0) return List.of(w);
+        for (Integer id : nodes.keySet()) {
+            if (wires.containsKey(id)) continue;
+            KafkaWire w = wire(id);
+            if (w != null) return List.of(w);
+        }
+        List<String> brokers = settings.brokers();
+        int start = (int) (Math.random() * brokers.size());
+        for (int k = 0; k < brokers.size(); k++) {
+            int n = (start + k) % brokers.size();
+            if (wires.containsKey(-1 - n)) continue;
+            String b = brokers.get(n);
+            int colon = b.lastIndexOf(':');
+            String host = b.substring(0, colon);
+            if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+            KafkaWire w = open(-1 - n, host, Integer.parseInt(b.substring(colon + 1)));
+            if (w != null) {
+                wires.put(w.nodeId, w);
+                return List.of(w);
+            }
+        }
+        return List.of();
+    }
+
+    /** Takes a new producer id, asking again while the broker is still loading, up to max.block.ms. */
+    private SendResult initProducerId() {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        long pause = 50;
+        while (true) {
+            SendResult r = askProducerId();
+            if (!(r instanceof SendResult.Retryable) || closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until) {
+                return r;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+            pause = Math.min(500, pause * 2);
+        }
+    }
+
+    private SendResult askProducerId() {
+        for (KafkaWire w : controlCandidates()) {
+            InitProducerIdResponseData answer;
+            try {
+                w.send(ApiKeys.INIT_PRODUCER_ID, w.initProducerIdVersion,
+                        new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000));
+                answer = new InitProducerIdResponseData(new ByteBufferAccessor(w.receive()), w.initProducerIdVersion);
+            } catch (IOException | RuntimeException e) {
+                connectProblem = w + ": " + e;
+                lostConnection(w, e);
+                continue;
+            }
+            Errors e = Errors.forCode(answer.errorCode());
+            if (e != Errors.NONE) {
+                SendResult r = KafkaErrors.classify(e.exception("InitProducerId: " + e.message()));
+                lastProblem = r.toString();
+                return r;
+            }
+            producerId = answer.producerId();
+            epoch = answer.producerEpoch();
+            for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
+            return null;
+        }
+        return new SendResult.Retryable("connection", "output " + name + ": no broker reachable: " + connectProblem);
     }
 
     private static int increment(int sequence, int n) {

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
@@ -169,8 +170,8 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
     }
 
     /** The output's one sending thread (see {@link KafkaOutput} for why one); batches queue in front of it. */
-    private static ExecutorService newExecutor(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
+    private static ThreadPoolExecutor newExecutor(String name) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "outrigger-kafka-" + name);
             t.setDaemon(true);
             return t;

@@ -145,6 +145,15 @@ final class KafkaWire implements AutoCloseable {
         return b;
     }
 
+    /** True when an answer is waiting to be read (at least its first bytes have arrived): receive will not wait long. */
+    boolean hasAnswer() {
+        try {
+            return !inFlight.isEmpty() && in.available() > 0;
+        } catch (IOException e) {
+            return !inFlight.isEmpty(); // receive() reports it
+        }
+    }
+
     /** Requests written whose answers have not been read. */
     int inFlight() { return inFlight.size(); }
 
