@@ -36,7 +36,7 @@ import java.util.Map;
  *     client: auto                     # auto | direct | producer (see below)
  * </pre>
  * {@code client}: how batches reach the brokers. {@code direct} builds each batch's record batches itself and
- * sends them as Produce requests (about half the CPU of KafkaProducer); it takes PLAINTEXT brokers, acks all or 1,
+ * sends them as Produce requests (about two thirds of the CPU of KafkaProducer); it takes PLAINTEXT brokers, acks all or 1,
  * and the producer properties in {@link DirectSettings}. {@code producer} uses Apache Kafka's KafkaProducer, which
  * takes every producer property (SASL, TLS, interceptors, a partitioner). {@code auto} (default) is direct when
  * the config allows it, else producer.
