@@ -34,10 +34,12 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
- * A stand-in for one Kafka broker on loopback, for the AOT training run only: it answers the four requests a
- * KafkaProducer makes to send (ApiVersions, Metadata, InitProducerId, Produce) as a single broker with one
- * partition per topic does, so the training goes through the producer's whole send path and the cache holds its
- * classes (about 1,400 of kafka-clients' loaded at run time otherwise: 0.4-0.5 CPU-s before the first delivery).
+ * A stand-in for one Kafka broker on loopback, for the AOT training run only: it answers the four requests the
+ * Kafka output makes to send (ApiVersions, Metadata, InitProducerId, Produce), whether its direct sender or a
+ * KafkaProducer makes them, as a single broker with one partition per topic does, so the training goes through the
+ * output's whole send path and the cache holds its classes. The training's output uses the direct sender (the
+ * default), so a config that needs KafkaProducer (SASL, TLS) loads the producer's classes at start, not from the
+ * cache: caching them too would load them for every Kafka config.
  * It counts the records produced and keeps nothing. Any other request closes the connection.
  */
 final class TrainingKafka implements AutoCloseable {
