@@ -112,7 +112,8 @@ final class DirectKafkaOutput implements Output {
         int[] nextSequence = new int[0];
         Chunk[] open = new Chunk[0];
         int sticky = -1;                // index into available
-        SendResult unusable;            // set when the metadata refused the topic for good
+        SendResult unusable;            // set when the metadata refused the topic (authorization, invalid name)
+        long unusableAt;                // when: such a topic is asked again after retry.backoff.max.ms
 
         Topic(String name) { this.name = name; }
 
@@ -727,6 +728,10 @@ final class DirectKafkaOutput implements Output {
     /** The topic's metadata, fetched (waiting up to max.block.ms while it is being created) if not known. */
     private Topic topic(String topicName) {
         Topic t = topics.get(topicName);
+        if (t != null && t.unusable != null && System.currentTimeMillis() - t.unusableAt > settings.retryBackoffMaxMs()) {
+            refreshMetadata(Set.of(topicName)); // an ACL granted or a topic created since is seen by the next batch
+            return t;
+        }
         if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
         if (t == null) topics.put(topicName, t = new Topic(topicName));
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
@@ -798,6 +803,7 @@ final class DirectKafkaOutput implements Output {
                         lastProblem = "topic " + mt.name() + ": " + e.message();
                     } else {
                         t.unusable = KafkaErrors.classify(ex);
+                        t.unusableAt = System.currentTimeMillis();
                     }
                 }
             }

@@ -1,11 +1,14 @@
 package io.outrigger.outputs.kafka;
 
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -35,10 +38,11 @@ final class KafkaWire implements AutoCloseable {
 
     final int nodeId;
     final String address;
-    private final Socket socket;
-    private final OutputStream out;
-    private final DataInputStream in;
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final int timeoutMs;
     private final String clientId;
+    private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
     private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
     private int correlation;
     private ByteBuffer sendBuffer = ByteBuffer.allocate(64 * 1024);
@@ -49,34 +53,47 @@ final class KafkaWire implements AutoCloseable {
 
     private record Sent(int correlation, ApiKeys key, short version) {}
 
-    private KafkaWire(int nodeId, String address, Socket socket, String clientId) throws IOException {
+    private KafkaWire(int nodeId, String address, SocketChannel channel, Selector selector, int timeoutMs, String clientId) {
         this.nodeId = nodeId;
         this.address = address;
-        this.socket = socket;
-        this.out = socket.getOutputStream();
-        this.in = new DataInputStream(socket.getInputStream());
+        this.channel = channel;
+        this.selector = selector;
+        this.timeoutMs = timeoutMs;
         this.clientId = clientId;
     }
 
     /**
      * Connects to {@code host:port} and asks its API versions. Throws IOException when the broker cannot be
-     * reached, does not answer within {@code readTimeoutMs}, or is too old to take record batches.
+     * reached within {@code connectTimeoutMs}, does not take or answer a request within {@code timeoutMs}, or is
+     * too old to take record batches. Reads and writes both time out: a broker that stops reading cannot hold the
+     * sender.
      */
-    static KafkaWire connect(int nodeId, String host, int port, String clientId, int connectTimeoutMs, int readTimeoutMs,
+    static KafkaWire connect(int nodeId, String host, int port, String clientId, int connectTimeoutMs, int timeoutMs,
                              int sendBufferBytes, int receiveBufferBytes) throws IOException {
-        Socket s = new Socket();
+        SocketChannel ch = SocketChannel.open();
+        Selector selector = null;
         try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            if (sendBufferBytes > 0) s.setSendBufferSize(sendBufferBytes);
-            if (receiveBufferBytes > 0) s.setReceiveBufferSize(receiveBufferBytes);
-            s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-            s.setSoTimeout(readTimeoutMs);
-            KafkaWire w = new KafkaWire(nodeId, host + ":" + port, s, clientId);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            if (sendBufferBytes > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferBytes);
+            if (receiveBufferBytes > 0) ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
+            ch.configureBlocking(false);
+            selector = Selector.open();
+            SelectionKey key = ch.register(selector, SelectionKey.OP_CONNECT);
+            if (!ch.connect(new InetSocketAddress(host, port))) {
+                if (selector.select(Math.max(1, connectTimeoutMs)) == 0) {
+                    throw new SocketTimeoutException("connecting to " + host + ":" + port + " took over " + connectTimeoutMs + " ms");
+                }
+                selector.selectedKeys().clear();
+                ch.finishConnect();
+            }
+            key.interestOps(0);
+            KafkaWire w = new KafkaWire(nodeId, host + ":" + port, ch, selector, timeoutMs, clientId);
             w.negotiate();
             return w;
         } catch (IOException | RuntimeException e) {
-            s.close();
+            ch.close();
+            if (selector != null) selector.close();
             throw e;
         }
     }
@@ -118,8 +135,8 @@ final class KafkaWire implements AutoCloseable {
         ByteBufferAccessor accessor = new ByteBufferAccessor(b);
         header.write(accessor, cache, headerVersion);
         body.write(accessor, cache, version);
-        out.write(b.array(), 0, b.position());
-        out.flush();
+        b.flip();
+        transfer(b, SelectionKey.OP_WRITE);
         inFlight.addLast(new Sent(id, key, version));
     }
 
@@ -131,11 +148,14 @@ final class KafkaWire implements AutoCloseable {
     ByteBuffer receive() throws IOException {
         Sent sent = inFlight.peekFirst();
         if (sent == null) throw new IllegalStateException("no request in flight");
-        int size = in.readInt();
+        transfer(sizeBuffer, SelectionKey.OP_READ); // may hold bytes hasAnswer() read already
+        int size = sizeBuffer.getInt(0);
+        sizeBuffer.clear();
         if (size < 0 || size > 64 << 20) throw new IOException("broker " + address + " sent a frame of " + size + " bytes");
         if (receiveBuffer.length < size) receiveBuffer = new byte[Math.max(size, receiveBuffer.length * 2)];
-        in.readFully(receiveBuffer, 0, size);
         ByteBuffer b = ByteBuffer.wrap(receiveBuffer, 0, size);
+        transfer(b, SelectionKey.OP_READ);
+        b.flip();
         ResponseHeaderData header = new ResponseHeaderData(new ByteBufferAccessor(b), sent.key.responseHeaderVersion(sent.version));
         if (header.correlationId() != sent.correlation) {
             throw new IOException("broker " + address + " answered request " + header.correlationId() + ", expected "
@@ -147,10 +167,33 @@ final class KafkaWire implements AutoCloseable {
 
     /** True when an answer is waiting to be read (at least its first bytes have arrived): receive will not wait long. */
     boolean hasAnswer() {
+        if (inFlight.isEmpty()) return false;
+        if (sizeBuffer.position() > 0) return true;
         try {
-            return !inFlight.isEmpty() && in.available() > 0;
+            return channel.read(sizeBuffer) != 0; // -1 too: receive() reports the closed connection
         } catch (IOException e) {
-            return !inFlight.isEmpty(); // receive() reports it
+            return true; // receive() reports it
+        }
+    }
+
+    /**
+     * Writes all of {@code b} ({@code OP_WRITE}) or fills it ({@code OP_READ}), waiting at most the timeout for
+     * the broker to take or send each part.
+     */
+    private void transfer(ByteBuffer b, int op) throws IOException {
+        SelectionKey key = channel.keyFor(selector);
+        while (b.hasRemaining()) {
+            int n = op == SelectionKey.OP_WRITE ? channel.write(b) : channel.read(b);
+            if (n < 0) throw new EOFException("broker " + address + " closed the connection");
+            if (n > 0) continue;
+            key.interestOps(op);
+            int ready = selector.select(timeoutMs);
+            key.interestOps(0);
+            selector.selectedKeys().clear();
+            if (ready == 0) {
+                throw new SocketTimeoutException("broker " + address + (op == SelectionKey.OP_WRITE ? " took" : " sent")
+                        + " nothing for " + timeoutMs + " ms");
+            }
         }
     }
 
@@ -159,7 +202,8 @@ final class KafkaWire implements AutoCloseable {
 
     @Override public void close() {
         try {
-            socket.close();
+            channel.close();
+            selector.close();
         } catch (IOException e) {
             // closing anyway
         }

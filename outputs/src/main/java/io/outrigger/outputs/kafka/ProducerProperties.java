@@ -126,6 +126,23 @@ final class ProducerProperties {
         Long delivery = number(merged, "delivery.timeout.ms", problems);
         number(merged, "batch.size", problems);
         number(merged, "max.block.ms", problems);
+        for (String key : List.of("max.request.size", "retry.backoff.ms", "retry.backoff.max.ms", "metadata.max.age.ms",
+                "socket.connection.setup.timeout.ms")) {
+            number(merged, key, problems);
+        }
+        Long inFlight = number(merged, "max.in.flight.requests.per.connection", problems);
+        if (inFlight != null && inFlight < 1) {
+            problems.add(new ConfigProblem("producer.max.in.flight.requests.per.connection", "must be at least 1, got " + inFlight));
+        }
+        for (String key : List.of("send.buffer.bytes", "receive.buffer.bytes")) { // -1: the OS default
+            String v = merged.get(key);
+            if (v == null) continue;
+            try {
+                if (Long.parseLong(v.strip()) < -1) problems.add(new ConfigProblem("producer." + key, "must be -1 (the OS default) or more, got " + v));
+            } catch (NumberFormatException e) {
+                problems.add(new ConfigProblem("producer." + key, "\"" + v + "\" is not a whole number"));
+            }
+        }
         if (linger != null && request != null && delivery != null && delivery < linger + request) {
             problems.add(new ConfigProblem("producer.delivery.timeout.ms", "must be at least linger.ms + request.timeout.ms ("
                     + (linger + request) + "), got " + delivery));
