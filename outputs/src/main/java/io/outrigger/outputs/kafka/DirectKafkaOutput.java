@@ -288,7 +288,8 @@ final class DirectKafkaOutput implements Output {
             ByteBuffer value = encoder.value();
             Header[] headers = encoder.headers();
             ByteBuffer keyBuffer = key == null ? null : ByteBuffer.wrap(key);
-            int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+            boolean small = headers.length == 0 && value.remaining() + (key == null ? 0 : key.length) + 128 < settings.maxRequestSize();
+            int size = small ? 0 : AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
                     settings.compression().type(), keyBuffer, value, headers);
             if (size > settings.maxRequestSize()) {
                 results[i] = new SendResult.Rejected("too_large", "RecordTooLargeException: The message is " + size

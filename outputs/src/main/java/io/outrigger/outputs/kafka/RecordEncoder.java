@@ -47,6 +47,7 @@ final class RecordEncoder {
     private String partTopic;
     private byte[] partKey;
     private ByteBuffer partValue;
+    private ByteBuffer jsonView;
     private Header[] partHeaders;
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
@@ -101,7 +102,9 @@ final class RecordEncoder {
         partKey = key(r);
         if (json) {
             appendJson(r);
-            partValue = ByteBuffer.wrap(buffer.array(), 0, buffer.length());
+            byte[] a = buffer.array();
+            if (jsonView == null || jsonView.array() != a) jsonView = ByteBuffer.wrap(a); // one view while the array lasts
+            partValue = jsonView.clear().limit(buffer.length());
         } else {
             partValue = ByteBuffer.wrap(rawMessage(r));
         }
