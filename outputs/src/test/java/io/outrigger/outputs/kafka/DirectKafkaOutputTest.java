@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
@@ -125,7 +126,7 @@ class DirectKafkaOutputTest {
     private static void assertSequencesConsistent(List<ScriptedBroker.Received> stored) {
         Map<String, Integer> next = new HashMap<>();
         for (ScriptedBroker.Received r : stored) {
-            String k = r.producerId() + "/" + r.partition();
+            String k = r.topic() + "/" + r.producerId() + "/" + r.partition();
             int expected = next.getOrDefault(k, 0);
             assertEquals(expected, r.baseSequence(), "base sequence of " + r);
             next.put(k, expected + r.count());
@@ -421,6 +422,371 @@ class DirectKafkaOutputTest {
         assertEquals(List.of("line 0", "line 1", "line 3", "line 4"), broker.storedValues(topic));
         assertTrue(broker.received(topic).stream().noneMatch(b -> b.values().contains(huge)), "never sent");
         assertSequencesConsistent(broker.stored(topic));
+    }
+
+    // ---- more of the same, with record batches pipelined on one partition
+
+    @Test
+    void retriableErrorInTheMiddleOfPipelinedRecordBatchesResendsFromThere() throws Exception {
+        String topic = "retriable-middle";
+        int initsBefore = broker.initProducerIdCalls();
+        broker.script(topic, ScriptedBroker.Answer.DEFAULT, ScriptedBroker.Answer.DEFAULT,
+                ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER));
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 1000);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> received = broker.received(topic);
+        assertTrue(received.size() > 10, "batch.size 1024: many record batches, more than 5 in flight: " + received.size());
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, received.get(2).answer());
+        assertTrue(received.stream().anyMatch(r -> r.answer() == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
+                "the batches in flight behind the refused one are refused too");
+        assertEquals(values(records), broker.storedValues(topic));
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertTrue(stored.stream().allMatch(r -> r.producerId() == received.get(0).producerId()));
+        assertSequencesConsistent(stored);
+        assertEquals(initsBefore + 1, broker.initProducerIdCalls());
+    }
+
+    @Test
+    void connectionLostWithSeveralRequestsInFlight() throws Exception {
+        String topic = "dropped-pipelined";
+        broker.script(topic, ScriptedBroker.Answer.DEFAULT, ScriptedBroker.Answer.DROP);
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 1000);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> received = broker.received(topic);
+        assertTrue(received.stream().anyMatch(r -> r.answer() == Errors.DUPLICATE_SEQUENCE_NUMBER), received.toString());
+        assertEquals(values(records), broker.storedValues(topic));
+        assertSequencesConsistent(broker.stored(topic));
+    }
+
+    @Test
+    void unansweredRequestTimesOutAndIsResentWithSameSequence() throws Exception {
+        String topic = "stalled";
+        broker.script(topic, ScriptedBroker.Answer.STALL);
+        // the read timeout is request.timeout.ms + 1s
+        Output out = output(topic, Map.of("request.timeout.ms", "200", "delivery.timeout.ms", "5000"));
+        List<LogRecord> records = lines(0, 10);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> received = broker.received(topic);
+        assertEquals(2, received.size(), received.toString());
+        assertEquals(Errors.DUPLICATE_SEQUENCE_NUMBER, received.get(1).answer());
+        assertEquals(received.get(0).baseSequence(), received.get(1).baseSequence());
+        assertEquals(received.get(0).producerId(), received.get(1).producerId());
+        assertEquals(values(records), broker.storedValues(topic));
+    }
+
+    @Test
+    void outOfOrderSequenceTakesANewProducerId() throws Exception {
+        String topic = "out-of-order";
+        int initsBefore = broker.initProducerIdCalls();
+        broker.script(topic, ScriptedBroker.Answer.of(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER));
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 300);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(initsBefore + 2, broker.initProducerIdCalls());
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertNotEquals(broker.received(topic).get(0).producerId(), stored.get(0).producerId());
+        assertEquals(values(records), broker.storedValues(topic));
+        assertSequencesConsistent(stored);
+    }
+
+    @Test
+    void messageTooLargeWithLaterRecordBatchesInFlight() throws Exception {
+        String topic = "split-pipelined";
+        broker.script(topic, ScriptedBroker.Answer.of(Errors.MESSAGE_TOO_LARGE));
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 500);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(values(records), broker.storedValues(topic));
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertEquals(broker.received(topic).get(0).count(), stored.get(0).count() + stored.get(1).count(),
+                "the refused record batch went again in two halves");
+        assertSequencesConsistent(stored);
+    }
+
+    @Test
+    void invalidRecordWithLaterRecordBatchesInFlight() throws Exception {
+        String topic = "invalid-pipelined";
+        broker.script(topic, ScriptedBroker.Answer.invalidRecords(0, 3));
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 500);
+
+        SendResult r = send(out, records);
+        List<String> expected = new ArrayList<>();
+        List<String> expectedStored = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            boolean bad = i == 0 || i == 3;
+            expected.add(bad ? "rejected:invalid_record" : "delivered");
+            if (!bad) expectedStored.add("line " + i);
+        }
+        assertEquals(expected, outcomes(r, 500));
+        assertEquals(expectedStored, broker.storedValues(topic));
+        assertSequencesConsistent(broker.stored(topic));
+    }
+
+    @Test
+    void invalidRecordWithoutRecordErrorsRejectsTheRecordBatch() throws Exception {
+        String topic = "invalid-all";
+        broker.script(topic, ScriptedBroker.Answer.of(Errors.INVALID_RECORD));
+        Output out = output(topic, Map.of());
+
+        SendResult r = send(out, lines(0, 3));
+        assertEquals(List.of("rejected:invalid_record", "rejected:invalid_record", "rejected:invalid_record"),
+                outcomes(r, 3), r.toString());
+        assertEquals(List.of(), broker.storedValues(topic));
+    }
+
+    @Test
+    void brokerClosingEveryConnectionBetweenBatchesIsNoticedAndSentAgain() throws Exception {
+        String topic = "reconnect";
+        Output out = output(topic, Map.of());
+        List<LogRecord> first = lines(0, 10);
+        assertEquals(SendResult.DELIVERED, send(out, first));
+
+        broker.dropConnections();
+        List<LogRecord> second = lines(10, 10);
+        assertEquals(SendResult.DELIVERED, send(out, second));
+        List<String> all = new ArrayList<>(values(first));
+        all.addAll(values(second));
+        assertEquals(all, broker.storedValues(topic));
+        assertSequencesConsistent(broker.stored(topic));
+        assertTrue(out.isHealthy());
+    }
+
+    @Test
+    void partitionFailingUntilTheDeliveryTimeoutLeavesTheOthersDelivered() throws Exception {
+        String topic = "half-down";
+        broker.partitions(topic, 2);
+        broker.rule(topic, r -> r.partition() == 1 ? ScriptedBroker.Answer.of(Errors.NOT_ENOUGH_REPLICAS) : null);
+        Output out = output(config(List.of(broker.address()), topic, "pod", null, "none", null,
+                Map.of("delivery.timeout.ms", "1500"), "direct"));
+        List<LogRecord> records = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        List<String> expectedStored = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = "pod-" + i;
+            records.add(LogRecord.builder().message("m" + i).fields(Fields.of("pod", Value.of(key))).build());
+            boolean down = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2 == 1;
+            expected.add(down ? "retryable:kafka_retriable" : "delivered");
+            if (!down) expectedStored.add("m" + i);
+        }
+        assertTrue(expected.contains("delivered") && expected.contains("retryable:kafka_retriable"), "keys in both partitions");
+
+        SendResult r = send(out, records);
+        assertEquals(expected, outcomes(r, 20), r.toString());
+        assertEquals(expectedStored, broker.storedValues(topic));
+        assertTrue(broker.stored(topic).stream().allMatch(b -> b.partition() == 0));
+    }
+
+    @Test
+    void closeWhileRetryingAnswersTheBatch() throws Exception {
+        String topic = "closing";
+        broker.rule(topic, x -> ScriptedBroker.Answer.of(Errors.NOT_ENOUGH_REPLICAS));
+        Output out = output(topic, Map.of("delivery.timeout.ms", "25000"));
+        var future = out.send(Batch.of(lines(0, 3)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (broker.received(topic).size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertTrue(broker.received(topic).size() >= 2, "retrying");
+
+        out.close();
+        SendResult r = future.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(SendResult.Retryable.class, r, r.toString());
+        assertFalse(out.isHealthy());
+        assertEquals(List.of(), broker.storedValues(topic));
+    }
+
+    // ---- metadata, partitions, topics
+
+    @Test
+    void topicRefusedByMetadataIsRejectedWithoutProducing() throws Exception {
+        String topic = "meta-denied";
+        broker.topicError(topic, Errors.TOPIC_AUTHORIZATION_FAILED);
+        Output out = output(topic, Map.of());
+
+        SendResult r = send(out, lines(0, 2));
+        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
+        assertEquals(List.of(), broker.received(topic));
+    }
+
+    @Test
+    void unknownTopicIsRetryableAfterMaxBlockThenDelivered() throws Exception {
+        String topic = "meta-unknown";
+        broker.topicError(topic, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        Output out = output(topic, Map.of("max.block.ms", "300"));
+        List<LogRecord> records = lines(0, 2);
+
+        SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
+        assertEquals("timeout", r.reason(), r.toString());
+        assertEquals(List.of(), broker.received(topic));
+
+        broker.topicError(topic, null);
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(values(records), broker.storedValues(topic));
+    }
+
+    @Test
+    void unkeyedRecordsGoToPartitionsWithALeader() throws Exception {
+        String topic = "sticky";
+        broker.partitions(topic, 4);
+        broker.leaderless(topic, 1, 3);
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 1000);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertTrue(stored.stream().allMatch(b -> b.partition() == 0 || b.partition() == 2), "only partitions 0 and 2");
+        assertTrue(stored.stream().anyMatch(b -> b.partition() == 0) && stored.stream().anyMatch(b -> b.partition() == 2),
+                "a full record batch moves on to the next partition");
+        assertEquals(Set.copyOf(values(records)), Set.copyOf(broker.storedValues(topic)));
+        assertEquals(1000, broker.storedValues(topic).size());
+        for (int p : new int[] {0, 2}) {
+            int partition = p;
+            List<Integer> ns = stored.stream().filter(b -> b.partition() == partition)
+                    .flatMap(b -> b.values().stream()).map(v -> Integer.parseInt(v.substring(5))).toList();
+            assertEquals(ns.stream().sorted().toList(), ns, "partition " + p + " in order");
+        }
+        assertSequencesConsistent(stored);
+    }
+
+    @Test
+    void keyedRecordForALeaderlessPartitionIsRetryableThenDeliveredWhenItHasOne() throws Exception {
+        String topic = "leaderless";
+        broker.partitions(topic, 2);
+        String key = "k0";
+        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2;
+        broker.leaderless(topic, partition);
+        Output out = output(config(List.of(broker.address()), topic, "pod", null, "none", null,
+                Map.of("delivery.timeout.ms", "1500"), "direct"));
+        List<LogRecord> records = List.of(LogRecord.builder().message("m0").fields(Fields.of("pod", Value.of(key))).build());
+
+        SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
+        assertEquals("kafka_retriable", r.reason(), r.toString());
+        assertFalse(out.isHealthy());
+
+        broker.leaderless(topic);
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(partition, broker.stored(topic).get(0).partition());
+        assertEquals(List.of("m0"), broker.storedValues(topic));
+    }
+
+    @Test
+    void morePartitionsAreUsedOnceMetadataShowsThem() throws Exception {
+        String topic = "growing";
+        Output out = output(config(List.of(broker.address()), topic, "pod", null, "none", null,
+                Map.of("metadata.max.age.ms", "0"), "direct"));
+        List<LogRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(LogRecord.builder().message("m" + i).fields(Fields.of("pod", Value.of("pod-" + i))).build());
+        }
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertTrue(broker.stored(topic).stream().allMatch(b -> b.partition() == 0));
+
+        broker.partitions(topic, 3);
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        int n = 0;
+        for (ScriptedBroker.Received b : stored.subList(1, stored.size())) {
+            for (ScriptedBroker.Msg m : b.records()) {
+                n++;
+                assertEquals(Utils.toPositive(Utils.murmur2(m.key().getBytes(StandardCharsets.UTF_8))) % 3, b.partition());
+            }
+        }
+        assertEquals(40, n);
+        assertSequencesConsistent(stored);
+    }
+
+    @Test
+    void topicTemplateSendsToSeveralTopicsAndRejectsAnInvalidName() throws Exception {
+        Output out = output(config(List.of(broker.address()), "tpl-{{app}}", null, null, "none", null, Map.of(), "direct"));
+        List<LogRecord> records = new ArrayList<>();
+        String[] apps = {"a", "b", "bad app", "a", "b"};
+        for (int i = 0; i < apps.length; i++) {
+            records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
+        }
+        SendResult r = send(out, records);
+        assertEquals(List.of("delivered", "delivered", "rejected:invalid_topic", "delivered", "delivered"),
+                outcomes(r, 5), r.toString());
+        assertEquals(List.of("m0", "m3"), broker.storedValues("tpl-a"));
+        assertEquals(List.of("m1", "m4"), broker.storedValues("tpl-b"));
+    }
+
+    @Test
+    void oneTopicRefusedOthersDeliveredInOneBatch() throws Exception {
+        broker.script("tpl2-b", ScriptedBroker.Answer.of(Errors.TOPIC_AUTHORIZATION_FAILED));
+        Output out = output(config(List.of(broker.address()), "tpl2-{{app}}", null, null, "none", null, Map.of(), "direct"));
+        List<LogRecord> records = new ArrayList<>();
+        String[] apps = {"a", "b", "a", "b"};
+        for (int i = 0; i < apps.length; i++) {
+            records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
+        }
+        SendResult r = send(out, records);
+        assertEquals(List.of("delivered", "rejected:authorization", "delivered", "rejected:authorization"), outcomes(r, 4),
+                r.toString());
+        assertEquals(List.of("m0", "m2"), broker.storedValues("tpl2-a"));
+        assertEquals(List.of(), broker.storedValues("tpl2-b"));
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(List.of("m0", "m2", "m0", "m2"), broker.storedValues("tpl2-a"));
+        assertEquals(List.of("m1", "m3"), broker.storedValues("tpl2-b"));
+        List<ScriptedBroker.Received> stored = new ArrayList<>(broker.stored("tpl2-a"));
+        assertSequencesConsistent(stored);
+        assertSequencesConsistent(broker.stored("tpl2-b"));
+    }
+
+    // ---- other settings
+
+    @Test
+    void withoutIdempotenceRecordBatchesCarryNoProducerId() throws Exception {
+        String topic = "acks-one";
+        int initsBefore = broker.initProducerIdCalls();
+        Output out = output(config(List.of(broker.address()), topic, null, null, "gzip", "1", Map.of("batch.size", "1024"),
+                "direct"));
+        List<LogRecord> records = lines(0, 300);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(values(records), broker.storedValues(topic));
+        assertTrue(broker.stored(topic).stream().allMatch(b -> b.producerId() == -1 && b.baseSequence() == -1));
+        assertEquals(initsBefore, broker.initProducerIdCalls());
+    }
+
+    @Test
+    void jsonFormatSendsTheRecordAsJson() throws Exception {
+        String topic = "json";
+        Output out = output(new KafkaOutputConfig(List.of(broker.address()), topic, null, null, "json", "zstd", null, null,
+                FAST, null, null, null, "direct"));
+        assertEquals(SendResult.DELIVERED, send(out, lines(0, 3)));
+        List<String> stored = broker.storedValues(topic);
+        assertEquals(3, stored.size());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(stored.get(i).startsWith("{") && stored.get(i).contains("\"line " + i + "\""), stored.get(i));
+        }
+    }
+
+    @Test
+    void recordLargerThanBatchSizeGoesAlone() throws Exception {
+        String topic = "over-batch-size";
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        List<LogRecord> records = lines(0, 100);
+        records.set(50, LogRecord.builder().message("y".repeat(5000)).build());
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(values(records), broker.storedValues(topic));
+        assertSequencesConsistent(broker.stored(topic));
+    }
+
+    @Test
+    void sendAfterCloseIsRetryableClosed() throws Exception {
+        Output out = output("closed", Map.of());
+        out.close();
+        SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
+        assertEquals("closed", r.reason());
+        assertFalse(out.isHealthy());
     }
 
     // ---- which configs the direct sender takes

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  * topic, partition) and answers OUT_OF_ORDER_SEQUENCE_NUMBER when the base sequence is not that one,
  * DUPLICATE_SEQUENCE_NUMBER when the batch is one of the last five it stored. Only batches answered NONE are
  * stored ({@link #stored}). {@link Answer#DROP} handles the batch as by default (stores it when its sequence fits)
- * and then closes the connection without answering.
+ * and then closes the connection without answering; {@link Answer#STALL} does the same but leaves the connection
+ * open and silent until the client closes it.
  */
 final class ScriptedBroker implements AutoCloseable {
 
@@ -72,15 +74,18 @@ final class ScriptedBroker implements AutoCloseable {
     }
 
     /** How to answer one partition batch. */
-    record Answer(Errors error, List<Integer> recordErrors, boolean drop) {
-        static final Answer DEFAULT = new Answer(null, List.of(), false);
-        static final Answer DROP = new Answer(null, List.of(), true);
+    record Answer(Errors error, List<Integer> recordErrors, boolean drop, boolean stall) {
+        static final Answer DEFAULT = new Answer(null, List.of(), false, false);
+        /** Handled as by default, then the connection is closed without an answer. */
+        static final Answer DROP = new Answer(null, List.of(), true, false);
+        /** Handled as by default, then never answered: the connection stays open until the client closes it. */
+        static final Answer STALL = new Answer(null, List.of(), false, true);
 
-        static Answer of(Errors error) { return new Answer(Objects.requireNonNull(error), List.of(), false); }
+        static Answer of(Errors error) { return new Answer(Objects.requireNonNull(error), List.of(), false, false); }
 
         /** INVALID_RECORD naming these batch indices. */
         static Answer invalidRecords(Integer... batchIndices) {
-            return new Answer(Errors.INVALID_RECORD, List.of(batchIndices), false);
+            return new Answer(Errors.INVALID_RECORD, List.of(batchIndices), false, false);
         }
     }
 
@@ -95,6 +100,8 @@ final class ScriptedBroker implements AutoCloseable {
     private final Thread acceptor;
     private final List<Socket> connections = new ArrayList<>();
     private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
+    private final Map<String, Set<Integer>> leaderless = new ConcurrentHashMap<>();
+    private final Map<String, Errors> topicErrors = new ConcurrentHashMap<>();
     private final Map<String, ArrayDeque<Answer>> scripts = new HashMap<>();
     private final Map<String, Function<Received, Answer>> rules = new ConcurrentHashMap<>();
     private final Map<SequenceKey, SequenceState> sequences = new HashMap<>();
@@ -115,6 +122,15 @@ final class ScriptedBroker implements AutoCloseable {
 
     /** The number of partitions Metadata shows for {@code topic} (1 when not set). */
     void partitions(String topic, int n) { partitions.put(topic, n); }
+
+    /** Partitions of {@code topic} that Metadata shows without a leader (-1). */
+    void leaderless(String topic, Integer... partitionIndices) { leaderless.put(topic, Set.of(partitionIndices)); }
+
+    /** The error Metadata answers for {@code topic} (no partitions), or null for none. */
+    void topicError(String topic, Errors error) {
+        if (error == null) topicErrors.remove(topic);
+        else topicErrors.put(topic, error);
+    }
 
     /** Answers for the next partition batches of {@code topic}, one each, in arrival order. */
     synchronized void script(String topic, Answer... answers) {
@@ -196,9 +212,13 @@ final class ScriptedBroker implements AutoCloseable {
                     case PRODUCE -> {
                         produceRequests.incrementAndGet();
                         ProduceRequestData produce = new ProduceRequestData(body, version);
-                        boolean[] drop = new boolean[1];
+                        boolean[] drop = new boolean[2];
                         answer = produce(produce, drop);
                         if (drop[0]) return; // closes the connection without an answer
+                        if (drop[1]) {
+                            while (in.read() >= 0) { } // never answers; reads on until the client closes
+                            return;
+                        }
                         if (produce.acks() == 0) continue;
                     }
                     default -> { return; }
@@ -226,9 +246,17 @@ final class ScriptedBroker implements AutoCloseable {
         if (request.topics() != null) {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
                 if (t.name() == null) continue;
+                Errors error = topicErrors.get(t.name());
+                if (error != null) {
+                    topics.add(new MetadataResponseData.MetadataResponseTopic().setName(t.name()).setErrorCode(error.code())
+                            .setTopicId(topicId(t.name())));
+                    continue;
+                }
+                Set<Integer> noLeader = leaderless.getOrDefault(t.name(), Set.of());
                 List<MetadataResponseData.MetadataResponsePartition> ps = new ArrayList<>();
                 for (int p = 0; p < partitions.getOrDefault(t.name(), 1); p++) {
-                    ps.add(new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(p).setLeaderId(NODE)
+                    ps.add(new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(p)
+                            .setLeaderId(noLeader.contains(p) ? -1 : NODE)
                             .setLeaderEpoch(0).setReplicaNodes(List.of(NODE)).setIsrNodes(List.of(NODE)));
                 }
                 topics.add(new MetadataResponseData.MetadataResponseTopic().setName(t.name()).setTopicId(topicId(t.name()))
@@ -281,6 +309,7 @@ final class ScriptedBroker implements AutoCloseable {
         if (a == null) a = Answer.DEFAULT;
         Errors error = a.error != null ? a.error : sequenceCheck(asIs);
         if (a.drop) drop[0] = true;
+        if (a.stall) drop[1] = true;
         received.add(new Received(topic, p.index(), producerId, epoch, baseSequence, List.copyOf(msgs), error));
         ProduceResponseData.PartitionProduceResponse answer = new ProduceResponseData.PartitionProduceResponse()
                 .setIndex(p.index()).setErrorCode(error.code());
@@ -329,6 +358,14 @@ final class ScriptedBroker implements AutoCloseable {
         out.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
         out.flush();
+    }
+
+    /** Closes every connection made so far (as a broker restart would); new ones are still accepted. */
+    void dropConnections() throws IOException {
+        synchronized (connections) {
+            for (Socket s : connections) s.close();
+            connections.clear();
+        }
     }
 
     @Override public void close() throws IOException {
