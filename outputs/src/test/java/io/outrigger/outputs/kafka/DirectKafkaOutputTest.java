@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -787,6 +788,86 @@ class DirectKafkaOutputTest {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
         assertEquals("closed", r.reason());
         assertFalse(out.isHealthy());
+    }
+
+    @Test
+    void emptyBatchIsDeliveredWithoutAsking() throws Exception {
+        int produceBefore = broker.produceRequests();
+        Output out = output("empty", Map.of());
+        assertEquals(SendResult.DELIVERED, send(out, List.of()));
+        assertEquals(produceBefore, broker.produceRequests());
+    }
+
+    @Test
+    void producerIdRefusedForGoodIsRejectedAndRetriableRefusalIsAskedAgain() throws Exception {
+        broker.failInitProducerId(Errors.CLUSTER_AUTHORIZATION_FAILED);
+        Output denied = output("pid-denied", Map.of());
+        SendResult r = send(denied, lines(0, 2));
+        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
+        assertEquals(List.of(), broker.received("pid-denied"));
+
+        int initsBefore = broker.initProducerIdCalls();
+        broker.failInitProducerId(Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        Output loading = output("pid-loading", Map.of());
+        List<LogRecord> records = lines(0, 2);
+        assertEquals(SendResult.DELIVERED, send(loading, records));
+        assertEquals(initsBefore + 2, broker.initProducerIdCalls());
+        assertEquals(values(records), broker.storedValues("pid-loading"));
+    }
+
+    @Test
+    void bootstrapSkipsABrokerThatIsDown() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String topic = "bootstrap";
+        Output out = output(config(List.of("127.0.0.1:" + port, broker.address()), topic, null, null, "none", null,
+                Map.of(), "direct"));
+        List<LogRecord> records = lines(0, 5);
+        for (int i = 0; i < 3; i++) assertEquals(SendResult.DELIVERED, send(out, records)); // the first is picked at random
+        assertEquals(15, broker.storedValues(topic).size());
+    }
+
+    @Test
+    void olderBrokerIsSpokenToInItsVersions() throws Exception {
+        try (ScriptedBroker old = new ScriptedBroker()) {
+            old.maxVersion(ApiKeys.PRODUCE, (short) 7);
+            old.maxVersion(ApiKeys.METADATA, (short) 5);
+            old.maxVersion(ApiKeys.INIT_PRODUCER_ID, (short) 1);
+            String topic = "old";
+            Output out = output(config(List.of(old.address()), topic, null, null, "lz4", null, Map.of(), "direct"));
+            List<LogRecord> records = lines(0, 5);
+            assertEquals(SendResult.DELIVERED, send(out, records));
+            assertEquals(values(records), old.storedValues(topic));
+        }
+    }
+
+    @Test
+    void brokerTooOldForRecordBatchesIsRetryableConnection() throws Exception {
+        try (ScriptedBroker old = new ScriptedBroker()) {
+            old.maxVersion(ApiKeys.PRODUCE, (short) 2);
+            Output out = output(config(List.of(old.address()), "ancient", null, null, "none", null,
+                    Map.of("max.block.ms", "300"), "direct"));
+            SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
+            assertEquals("connection", r.reason(), r.toString());
+            assertTrue(r.detail().contains("too old"), r.detail());
+            assertEquals(List.of(), old.received("ancient"));
+        }
+    }
+
+    @Test
+    void autoPicksTheDirectSenderOnlyWhenItCan() {
+        KafkaOutputConfig plain = config(List.of(broker.address()), "auto", null, null, "none", null, Map.of(), null);
+        Output direct = factory.create(plain, ctx);
+        toClose.add(direct);
+        assertInstanceOf(DirectKafkaOutput.class, direct);
+
+        KafkaOutputConfig acks0 = config(List.of(broker.address()), "auto", null, null, "none", "0",
+                Map.of("delivery.timeout.ms", "3000"), null);
+        Output producer = factory.create(acks0, ctx);
+        toClose.add(producer);
+        assertInstanceOf(KafkaOutput.class, producer);
     }
 
     // ---- which configs the direct sender takes

@@ -102,6 +102,8 @@ final class ScriptedBroker implements AutoCloseable {
     private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
     private final Map<String, Set<Integer>> leaderless = new ConcurrentHashMap<>();
     private final Map<String, Errors> topicErrors = new ConcurrentHashMap<>();
+    private final Map<ApiKeys, Short> maxVersions = new ConcurrentHashMap<>();
+    private final ArrayDeque<Errors> initProducerIdErrors = new ArrayDeque<>();
     private final Map<String, ArrayDeque<Answer>> scripts = new HashMap<>();
     private final Map<String, Function<Received, Answer>> rules = new ConcurrentHashMap<>();
     private final Map<SequenceKey, SequenceState> sequences = new HashMap<>();
@@ -131,6 +133,12 @@ final class ScriptedBroker implements AutoCloseable {
         if (error == null) topicErrors.remove(topic);
         else topicErrors.put(topic, error);
     }
+
+    /** The highest version of {@code key} ApiVersions advertises (kafka-clients' own otherwise). */
+    void maxVersion(ApiKeys key, short version) { maxVersions.put(key, version); }
+
+    /** Errors for the next InitProducerId requests, one each; then they are answered with a new producer id. */
+    synchronized void failInitProducerId(Errors... errors) { initProducerIdErrors.addAll(List.of(errors)); }
 
     /** Answers for the next partition batches of {@code topic}, one each, in arrival order. */
     synchronized void script(String topic, Answer... answers) {
@@ -206,8 +214,13 @@ final class ScriptedBroker implements AutoCloseable {
                     case METADATA -> answer = metadata(new MetadataRequestData(body, version));
                     case INIT_PRODUCER_ID -> {
                         initProducerIdCalls.incrementAndGet();
-                        answer = new InitProducerIdResponseData().setProducerId(nextProducerId.getAndIncrement())
-                                .setProducerEpoch((short) 0);
+                        Errors error;
+                        synchronized (this) {
+                            error = initProducerIdErrors.pollFirst();
+                        }
+                        answer = error != null
+                                ? new InitProducerIdResponseData().setErrorCode(error.code()).setProducerId(-1).setProducerEpoch((short) -1)
+                                : new InitProducerIdResponseData().setProducerId(nextProducerId.getAndIncrement()).setProducerEpoch((short) 0);
                     }
                     case PRODUCE -> {
                         produceRequests.incrementAndGet();
@@ -230,10 +243,13 @@ final class ScriptedBroker implements AutoCloseable {
         }
     }
 
-    private static ApiVersionsResponseData apiVersions() {
+    private ApiVersionsResponseData apiVersions() {
         ApiVersionsResponseData.ApiVersionCollection apis = new ApiVersionsResponseData.ApiVersionCollection();
         for (ApiKeys key : List.of(ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.INIT_PRODUCER_ID, ApiKeys.PRODUCE)) {
-            apis.add(ApiVersionsResponse.toApiVersion(key));
+            ApiVersionsResponseData.ApiVersion v = ApiVersionsResponse.toApiVersion(key);
+            Short max = maxVersions.get(key);
+            if (max != null) v.setMaxVersion(max);
+            apis.add(v);
         }
         return new ApiVersionsResponseData().setApiKeys(apis);
     }
