@@ -103,6 +103,8 @@ final class ScriptedBroker implements AutoCloseable {
     private final Map<String, Set<Integer>> leaderless = new ConcurrentHashMap<>();
     private final Map<String, Errors> topicErrors = new ConcurrentHashMap<>();
     private final Map<ApiKeys, Short> maxVersions = new ConcurrentHashMap<>();
+    private volatile String advertisedHost = "127.0.0.1";
+    private volatile int advertisedPort = -1;
     private final ArrayDeque<Errors> initProducerIdErrors = new ArrayDeque<>();
     private final Map<String, ArrayDeque<Answer>> scripts = new HashMap<>();
     private final Map<String, Function<Received, Answer>> rules = new ConcurrentHashMap<>();
@@ -132,6 +134,12 @@ final class ScriptedBroker implements AutoCloseable {
     void topicError(String topic, Errors error) {
         if (error == null) topicErrors.remove(topic);
         else topicErrors.put(topic, error);
+    }
+
+    /** The address Metadata gives for this node (itself when not set): a test can send produces elsewhere. */
+    void advertise(String host, int port) {
+        advertisedHost = host;
+        advertisedPort = port;
     }
 
     /** The highest version of {@code key} ApiVersions advertises (kafka-clients' own otherwise). */
@@ -256,8 +264,8 @@ final class ScriptedBroker implements AutoCloseable {
 
     private MetadataResponseData metadata(MetadataRequestData request) {
         MetadataResponseData.MetadataResponseBrokerCollection brokers = new MetadataResponseData.MetadataResponseBrokerCollection();
-        brokers.add(new MetadataResponseData.MetadataResponseBroker().setNodeId(NODE).setHost("127.0.0.1")
-                .setPort(server.getLocalPort()));
+        brokers.add(new MetadataResponseData.MetadataResponseBroker().setNodeId(NODE).setHost(advertisedHost)
+                .setPort(advertisedPort > 0 ? advertisedPort : server.getLocalPort()));
         MetadataResponseData.MetadataResponseTopicCollection topics = new MetadataResponseData.MetadataResponseTopicCollection();
         if (request.topics() != null) {
             for (MetadataRequestData.MetadataRequestTopic t : request.topics()) {
