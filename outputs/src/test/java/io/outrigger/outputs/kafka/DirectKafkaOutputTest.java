@@ -520,6 +520,24 @@ class DirectKafkaOutputTest {
     }
 
     @Test
+    @Disabled("bug: KafkaWire.send() (line 121, out.write) has no timeout: SO_TIMEOUT bounds reads only, so once a broker"
+            + " stops reading and the socket buffers fill, the sender thread blocks in write until close(); the batch"
+            + " is not answered within delivery.timeout.ms (no answer after 12 s here)")
+    void brokerThatStopsReadingIsRetryableWithinTheDeliveryTimeout() throws Exception {
+        String topic = "frozen";
+        broker.script(topic, ScriptedBroker.Answer.FREEZE);
+        int deliveryTimeoutMs = 2000;
+        Output out = output(topic, Map.of("batch.size", "65536", "delivery.timeout.ms", Integer.toString(deliveryTimeoutMs),
+                "send.buffer.bytes", "16384"));
+        List<LogRecord> records = new ArrayList<>();
+        String filler = "z".repeat(200);
+        for (int i = 0; i < 5000; i++) records.add(LogRecord.builder().message(i + " " + filler).build()); // ~1 MB
+
+        SendResult r = out.send(Batch.of(records)).get(deliveryTimeoutMs + 10_000, TimeUnit.MILLISECONDS);
+        assertInstanceOf(SendResult.Retryable.class, r, r.toString());
+    }
+
+    @Test
     void outOfOrderSequenceTakesANewProducerId() throws Exception {
         String topic = "out-of-order";
         int initsBefore = broker.initProducerIdCalls();

@@ -56,7 +56,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  * DUPLICATE_SEQUENCE_NUMBER when the batch is one of the last five it stored. Only batches answered NONE are
  * stored ({@link #stored}). {@link Answer#DROP} handles the batch as by default (stores it when its sequence fits)
  * and then closes the connection without answering; {@link Answer#STALL} does the same but leaves the connection
- * open and silent until the client closes it.
+ * open and silent until the client closes it; {@link Answer#FREEZE} stops reading the connection at all.
  */
 final class ScriptedBroker implements AutoCloseable {
 
@@ -74,18 +74,20 @@ final class ScriptedBroker implements AutoCloseable {
     }
 
     /** How to answer one partition batch. */
-    record Answer(Errors error, List<Integer> recordErrors, boolean drop, boolean stall) {
-        static final Answer DEFAULT = new Answer(null, List.of(), false, false);
+    record Answer(Errors error, List<Integer> recordErrors, boolean drop, boolean stall, boolean freeze) {
+        static final Answer DEFAULT = new Answer(null, List.of(), false, false, false);
         /** Handled as by default, then the connection is closed without an answer. */
-        static final Answer DROP = new Answer(null, List.of(), true, false);
+        static final Answer DROP = new Answer(null, List.of(), true, false, false);
         /** Handled as by default, then never answered: the connection stays open until the client closes it. */
-        static final Answer STALL = new Answer(null, List.of(), false, true);
+        static final Answer STALL = new Answer(null, List.of(), false, true, false);
+        /** Handled as by default, then the connection is neither answered nor read any more (a frozen broker). */
+        static final Answer FREEZE = new Answer(null, List.of(), false, false, true);
 
-        static Answer of(Errors error) { return new Answer(Objects.requireNonNull(error), List.of(), false, false); }
+        static Answer of(Errors error) { return new Answer(Objects.requireNonNull(error), List.of(), false, false, false); }
 
         /** INVALID_RECORD naming these batch indices. */
         static Answer invalidRecords(Integer... batchIndices) {
-            return new Answer(Errors.INVALID_RECORD, List.of(batchIndices), false, false);
+            return new Answer(Errors.INVALID_RECORD, List.of(batchIndices), false, false, false);
         }
     }
 
@@ -115,7 +117,9 @@ final class ScriptedBroker implements AutoCloseable {
     private final AtomicInteger nextProducerId = new AtomicInteger(1000);
 
     ScriptedBroker() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = new ServerSocket();
+        server.setReceiveBufferSize(16 * 1024); // small, so a broker that stops reading soon stops the client's writes
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         acceptor = new Thread(this::accept, "scripted-broker");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -233,8 +237,12 @@ final class ScriptedBroker implements AutoCloseable {
                     case PRODUCE -> {
                         produceRequests.incrementAndGet();
                         ProduceRequestData produce = new ProduceRequestData(body, version);
-                        boolean[] drop = new boolean[2];
+                        boolean[] drop = new boolean[3];
                         answer = produce(produce, drop);
+                        if (drop[2]) {
+                            while (!s.isClosed() && !server.isClosed()) Thread.sleep(20); // reads nothing more
+                            return;
+                        }
                         if (drop[0]) return; // closes the connection without an answer
                         if (drop[1]) {
                             while (in.read() >= 0) { } // never answers; reads on until the client closes
@@ -246,6 +254,8 @@ final class ScriptedBroker implements AutoCloseable {
                 }
                 write(out, header, answer);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // the client closed the connection, or the broker was closed
         }
@@ -334,6 +344,7 @@ final class ScriptedBroker implements AutoCloseable {
         Errors error = a.error != null ? a.error : sequenceCheck(asIs);
         if (a.drop) drop[0] = true;
         if (a.stall) drop[1] = true;
+        if (a.freeze) drop[2] = true;
         received.add(new Received(topic, p.index(), producerId, epoch, baseSequence, List.copyOf(msgs), error));
         ProduceResponseData.PartitionProduceResponse answer = new ProduceResponseData.PartitionProduceResponse()
                 .setIndex(p.index()).setErrorCode(error.code());
