@@ -222,7 +222,20 @@ final class ScriptedBroker implements AutoCloseable {
                 ByteBufferAccessor body = new ByteBufferAccessor(buf);
                 ApiMessage answer;
                 switch (header.apiKey()) {
-                    case API_VERSIONS -> answer = apiVersions();
+                    case API_VERSIONS -> {
+                        answer = apiVersions();
+                        Short max = maxVersions.get(ApiKeys.API_VERSIONS);
+                        if (max != null && version > max) {
+                            // as a broker does (KafkaApis, ApiVersionsRequest.getErrorResponse): UNSUPPORTED_VERSION
+                            // with only its ApiVersions range, written in version 0; the client asks again in a
+                            // version the broker knows
+                            ApiVersionsResponseData.ApiVersionCollection only = new ApiVersionsResponseData.ApiVersionCollection();
+                            only.add(ApiVersionsResponse.toApiVersion(ApiKeys.API_VERSIONS).setMaxVersion(max));
+                            write(out, header, new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                                    .setApiKeys(only), (short) 0);
+                            continue;
+                        }
+                    }
                     case METADATA -> answer = metadata(new MetadataRequestData(body, version));
                     case INIT_PRODUCER_ID -> {
                         initProducerIdCalls.incrementAndGet();
@@ -252,7 +265,7 @@ final class ScriptedBroker implements AutoCloseable {
                     }
                     default -> { return; }
                 }
-                write(out, header, answer);
+                write(out, header, answer, version);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -384,11 +397,11 @@ final class ScriptedBroker implements AutoCloseable {
         return new Uuid(u.getMostSignificantBits(), u.getLeastSignificantBits());
     }
 
-    private static void write(DataOutputStream out, RequestHeader request, Message body) throws IOException {
+    private static void write(DataOutputStream out, RequestHeader request, Message body, short bodyVersion) throws IOException {
         short headerVersion = request.apiKey().responseHeaderVersion(request.apiVersion());
         ByteBuffer head = MessageUtil.toByteBufferAccessor(new ResponseHeaderData().setCorrelationId(request.correlationId()),
                 headerVersion).buffer();
-        ByteBuffer payload = MessageUtil.toByteBufferAccessor(body, request.apiVersion()).buffer();
+        ByteBuffer payload = MessageUtil.toByteBufferAccessor(body, bodyVersion).buffer();
         out.writeInt(head.remaining() + payload.remaining());
         out.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
