@@ -413,6 +413,28 @@ class DirectKafkaOutputTest {
     }
 
     @Test
+    void leaderMovedToAnotherAddressIsFollowed() throws Exception {
+        try (ScriptedBroker first = new ScriptedBroker(); ScriptedBroker second = new ScriptedBroker()) {
+            String topic = "moved";
+            int port = Integer.parseInt(second.address().substring(second.address().lastIndexOf(':') + 1));
+            first.rule(topic, r -> {
+                first.advertise("127.0.0.1", port); // node 0 is now at the second address
+                return ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER);
+            });
+            Output out = output(config(List.of(first.address()), topic, null, null, "none", null, Map.of(), "direct"));
+            List<LogRecord> records = lines(0, 10);
+
+            assertEquals(SendResult.DELIVERED, send(out, records));
+            assertEquals(1, first.received(topic).size());
+            assertEquals(List.of(), first.storedValues(topic));
+            assertEquals(values(records), second.storedValues(topic));
+            assertEquals(first.received(topic).get(0).producerId(), second.stored(topic).get(0).producerId(),
+                    "the same producer id and sequence go to the new leader");
+            assertEquals(0, second.stored(topic).get(0).baseSequence());
+        }
+    }
+
+    @Test
     void keyedRecordsGoWhereTheDefaultPartitionerPutsThemWithHeaders() throws Exception {
         String topic = "keyed";
         broker.partitions(topic, 4);
