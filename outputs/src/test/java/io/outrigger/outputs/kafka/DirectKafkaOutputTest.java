@@ -838,8 +838,7 @@ class DirectKafkaOutputTest {
         assertEquals(SendResult.DELIVERED, send(out, records));
         assertEquals(List.of("m0", "m2", "m0", "m2"), broker.storedValues("tpl2-a"));
         assertEquals(List.of("m1", "m3"), broker.storedValues("tpl2-b"));
-        List<ScriptedBroker.Received> stored = new ArrayList<>(broker.stored("tpl2-a"));
-        assertSequencesConsistent(stored);
+        assertSequencesConsistent(broker.stored("tpl2-a"));
         assertSequencesConsistent(broker.stored("tpl2-b"));
     }
 
@@ -857,6 +856,38 @@ class DirectKafkaOutputTest {
         assertEquals(values(records), broker.storedValues(topic));
         assertTrue(broker.stored(topic).stream().allMatch(b -> b.producerId() == -1 && b.baseSequence() == -1));
         assertEquals(initsBefore, broker.initProducerIdCalls());
+    }
+
+    @Test
+    void manyPartitionsAreSpreadOverRequestsWithinMaxRequestSize() throws Exception {
+        String topic = "wide";
+        broker.partitions(topic, 8);
+        int requestsBefore = broker.produceRequests();
+        Output out = output(config(List.of(broker.address()), topic, "pod", null, "none", null,
+                Map.of("batch.size", "1024", "max.request.size", "2500"), "direct"));
+        List<LogRecord> records = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            records.add(LogRecord.builder().message("m" + i).fields(Fields.of("pod", Value.of("pod-" + (i % 8)))).build());
+        }
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertEquals(800, stored.stream().mapToInt(ScriptedBroker.Received::count).sum());
+        assertTrue(broker.produceRequests() - requestsBefore > stored.size() / 3,
+                "at most two record batches of ~1 KiB fit in 2500 bytes");
+        assertSequencesConsistent(stored);
+    }
+
+    @Test
+    void messageTooLargeWithoutIdempotenceSplitsToo() throws Exception {
+        String topic = "split-acks-one";
+        broker.script(topic, ScriptedBroker.Answer.of(Errors.MESSAGE_TOO_LARGE));
+        Output out = output(config(List.of(broker.address()), topic, null, null, "none", "1", Map.of(), "direct"));
+        List<LogRecord> records = lines(0, 5);
+
+        assertEquals(SendResult.DELIVERED, send(out, records));
+        assertEquals(List.of(2, 3), broker.stored(topic).stream().map(ScriptedBroker.Received::count).toList());
+        assertEquals(values(records), broker.storedValues(topic));
     }
 
     @Test
@@ -925,11 +956,14 @@ class DirectKafkaOutputTest {
             port = s.getLocalPort();
         }
         String topic = "bootstrap";
-        Output out = output(config(List.of("127.0.0.1:" + port, broker.address()), topic, null, null, "none", null,
-                Map.of(), "direct"));
         List<LogRecord> records = lines(0, 5);
-        for (int i = 0; i < 3; i++) assertEquals(SendResult.DELIVERED, send(out, records)); // the first is picked at random
-        assertEquals(15, broker.storedValues(topic).size());
+        for (int i = 0; i < 5; i++) { // the first bootstrap broker tried is picked at random: new outputs, new picks
+            Output out = output(config(List.of("127.0.0.1:" + port, broker.address()), topic, null, null, "none", null,
+                    Map.of(), "direct"));
+            assertEquals(SendResult.DELIVERED, send(out, records));
+            assertTrue(out.isHealthy());
+        }
+        assertEquals(25, broker.storedValues(topic).size());
     }
 
     @Test
