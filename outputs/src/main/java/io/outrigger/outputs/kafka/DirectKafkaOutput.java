@@ -113,7 +113,7 @@ final class DirectKafkaOutput implements Output {
         Chunk[] open = new Chunk[0];
         int sticky = -1;                // index into available
         SendResult unusable;            // set when the metadata refused the topic (authorization, invalid name)
-        long unusableAt;                // when: such a topic is asked again after retry.backoff.max.ms
+        long unusableIn;                // the batch that last asked: each batch asks again, as KafkaProducer does
 
         Topic(String name) { this.name = name; }
 
@@ -206,6 +206,7 @@ final class DirectKafkaOutput implements Output {
     private String lastReason = "timeout";
     private long order;
     private int attempts;
+    private long batchCount;
 
     /** One batch: its records, their answers, and how many of its chunks are still unanswered. */
     private final class Send {
@@ -226,6 +227,7 @@ final class DirectKafkaOutput implements Output {
         }
 
         void encode() {
+            batchCount++;
             if (System.currentTimeMillis() - metadataAt > settings.metadataMaxAgeMs() && !topics.isEmpty()) {
                 refreshMetadata(topics.keySet());
             }
@@ -389,8 +391,14 @@ final class DirectKafkaOutput implements Output {
                 continue;
             }
             KafkaWire w = wire(leader);
-            if (w == null) {
-                fail(ready.pollFirst(), "connection", connectProblem, true);
+            if (w == null) { // one connect attempt per round for all of this broker's chunks, not one each
+                for (var it = ready.iterator(); it.hasNext(); ) {
+                    Chunk c = it.next();
+                    if (c.topic.leaders.length > c.partition && c.topic.leaders[c.partition] == leader) {
+                        it.remove();
+                        fail(c, "connection", connectProblem, true);
+                    }
+                }
                 continue;
             }
             if (w.inFlight() >= settings.maxInFlight()) {
@@ -729,8 +737,9 @@ final class DirectKafkaOutput implements Output {
     /** The topic's metadata, fetched (waiting up to max.block.ms while it is being created) if not known. */
     private Topic topic(String topicName) {
         Topic t = topics.get(topicName);
-        if (t != null && t.unusable != null && System.currentTimeMillis() - t.unusableAt > settings.retryBackoffMaxMs()) {
-            refreshMetadata(Set.of(topicName)); // an ACL granted or a topic created since is seen by the next batch
+        if (t != null && t.unusable != null && t.unusableIn != batchCount) {
+            t.unusableIn = batchCount;
+            refreshMetadata(Set.of(topicName)); // an ACL granted since is seen by the next batch
             return t;
         }
         if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
@@ -741,7 +750,10 @@ final class DirectKafkaOutput implements Output {
             refreshMetadata(Set.of(topicName));
             if (t.leaders.length > 0 || t.unusable != null) return t;
             if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || closed) {
-                if (lastProblem.isEmpty()) lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
+                if (lastProblem.isEmpty()) {
+                    lastReason = "timeout";
+                    lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
+                }
                 return t;
             }
             try {
@@ -804,12 +816,14 @@ final class DirectKafkaOutput implements Output {
                         lastProblem = "topic " + mt.name() + ": " + e.message();
                     } else {
                         t.unusable = KafkaErrors.classify(ex);
-                        t.unusableAt = System.currentTimeMillis();
+                        t.unusableIn = batchCount;
                     }
                 }
             }
             return;
         }
+        lastReason = "connection";
+        lastProblem = "output " + name + ": no broker reachable: " + connectProblem;
     }
 
     /**

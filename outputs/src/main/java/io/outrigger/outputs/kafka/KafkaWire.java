@@ -99,11 +99,15 @@ final class KafkaWire implements AutoCloseable {
     }
 
     private void negotiate() throws IOException {
-        ApiVersionsRequestData ask = new ApiVersionsRequestData().setClientSoftwareName("outrigger").setClientSoftwareVersion("1");
-        send(ApiKeys.API_VERSIONS, API_VERSIONS_VERSION, ask);
-        ApiVersionsResponseData answer = new ApiVersionsResponseData(new ByteBufferAccessor(receive()), API_VERSIONS_VERSION);
-        // a broker that does not know v3 answers UNSUPPORTED_VERSION in v0 form, with its versions all the same
-        if (answer.errorCode() != 0 && answer.errorCode() != Errors.UNSUPPORTED_VERSION.code()) {
+        ApiVersionsResponseData answer = apiVersions(API_VERSIONS_VERSION);
+        if (answer.errorCode() == Errors.UNSUPPORTED_VERSION.code()) {
+            // a broker before 2.4 answers v3 with UNSUPPORTED_VERSION in v0 form, listing the ApiVersions versions it
+            // knows: ask again in the highest of them
+            ApiVersionsResponseData.ApiVersion v = answer.apiKeys().find(ApiKeys.API_VERSIONS.id);
+            short version = v == null ? 0 : (short) Math.min(API_VERSIONS_VERSION - 1, v.maxVersion());
+            answer = apiVersions(version);
+        }
+        if (answer.errorCode() != 0) {
             throw new IOException("broker " + address + " refused ApiVersions: " + Errors.forCode(answer.errorCode()));
         }
         produceVersion = pick(answer, ApiKeys.PRODUCE, PRODUCE_MAX);
@@ -112,6 +116,21 @@ final class KafkaWire implements AutoCloseable {
         if (produceVersion < PRODUCE_MIN || metadataVersion < 1) {
             throw new IOException("broker " + address + " is too old: it takes Produce up to v" + produceVersion
                     + ", record batches need v" + PRODUCE_MIN);
+        }
+    }
+
+    /** ApiVersions asked in {@code version}; an answer that does not parse in it is read as v0, as brokers fall back. */
+    private ApiVersionsResponseData apiVersions(short version) throws IOException {
+        ApiVersionsRequestData ask = new ApiVersionsRequestData();
+        if (version >= 3) ask.setClientSoftwareName("outrigger").setClientSoftwareVersion("1");
+        send(ApiKeys.API_VERSIONS, version, ask);
+        ByteBuffer body = receive();
+        int at = body.position();
+        try {
+            return new ApiVersionsResponseData(new ByteBufferAccessor(body), version);
+        } catch (RuntimeException e) {
+            body.position(at);
+            return new ApiVersionsResponseData(new ByteBufferAccessor(body), (short) 0);
         }
     }
 

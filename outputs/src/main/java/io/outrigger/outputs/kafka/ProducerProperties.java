@@ -134,6 +134,23 @@ final class ProducerProperties {
         if (inFlight != null && inFlight < 1) {
             problems.add(new ConfigProblem("producer.max.in.flight.requests.per.connection", "must be at least 1, got " + inFlight));
         }
+        for (String type : List.of("gzip", "lz4", "zstd")) {
+            String key = "compression." + type + ".level";
+            String v = merged.get(key);
+            if (v == null) continue;
+            try {
+                int level = Integer.parseInt(v.strip());
+                switch (type) { // the client's own range checks, run now instead of when the output starts
+                    case "gzip" -> org.apache.kafka.common.compress.Compression.gzip().level(level).build();
+                    case "lz4" -> org.apache.kafka.common.compress.Compression.lz4().level(level).build();
+                    default -> org.apache.kafka.common.compress.Compression.zstd().level(level).build();
+                }
+            } catch (NumberFormatException e) {
+                problems.add(new ConfigProblem("producer." + key, "\"" + v + "\" is not a whole number"));
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem("producer." + key, e.getMessage()));
+            }
+        }
         for (String key : List.of("send.buffer.bytes", "receive.buffer.bytes")) { // -1: the OS default
             String v = merged.get(key);
             if (v == null) continue;

@@ -34,7 +34,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The direct sender against {@link ScriptedBroker}: what the broker stored, and what the output answered. */
@@ -357,8 +356,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("bug: without idempotence no InitProducerId is asked; topic() finds no broker to ask metadata and answers"
-            + " Retryable \"timeout\" \"topic nowhere not present in metadata after 500 ms\", losing connectProblem")
     void noBrokerListeningWithoutIdempotenceIsRetryableConnection() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -374,9 +371,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("bug: DirectKafkaOutput.pump() (line 345) fails one chunk when wire(leader) cannot connect and goes on to"
-            + " the next ready chunk of the same leader, which connects again: one connect timeout per record batch per"
-            + " round, and the delivery deadline is only checked in retryRound(); answered after ~10.5 s, not ~1.5 s")
     void leaderThatCannotBeReachedIsRetryableWithinTheDeliveryTimeout() throws Exception {
         // a port whose accept queue is full: connecting times out, as with a broker behind a dropped route
         List<java.net.Socket> filling = new ArrayList<>();
@@ -502,10 +496,10 @@ class DirectKafkaOutputTest {
         List<ScriptedBroker.Received> received = broker.received(topic);
         assertTrue(received.size() > 10, "batch.size 1024: many record batches, more than 5 in flight: " + received.size());
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, received.get(2).answer());
-        assertTrue(received.stream().anyMatch(r -> r.answer() == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER),
-                "the batches in flight behind the refused one are refused too");
+        // how many went behind it before its answer was read depends on timing; those got OUT_OF_ORDER
         assertEquals(values(records), broker.storedValues(topic));
         List<ScriptedBroker.Received> stored = broker.stored(topic);
+        assertTrue(stored.stream().anyMatch(r -> r.baseSequence() == received.get(2).baseSequence()), "the refused one sent again");
         assertTrue(stored.stream().allMatch(r -> r.producerId() == received.get(0).producerId()));
         assertSequencesConsistent(stored);
         assertEquals(initsBefore + 1, broker.initProducerIdCalls());
@@ -543,9 +537,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("bug: KafkaWire.send() (line 121, out.write) has no timeout: SO_TIMEOUT bounds reads only, so once a broker"
-            + " stops reading and the socket buffers fill, the sender thread blocks in write until close(); the batch"
-            + " is not answered within delivery.timeout.ms (no answer after 12 s here)")
     void brokerThatStopsReadingIsRetryableWithinTheDeliveryTimeout() throws Exception {
         String topic = "frozen";
         broker.script(topic, ScriptedBroker.Answer.FREEZE);
@@ -696,9 +687,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("bug: Send.topic() (DirectKafkaOutput line 624) returns a topic whose metadata refused it (t.unusable) without"
-            + " asking again, so once allowed its records are still Rejected \"authorization\" (dead letters) until"
-            + " metadata.max.age.ms (5 min by default); KafkaProducer asks the metadata again on each send")
     void topicAllowedAgainIsDeliveredOnTheNextBatch() throws Exception {
         String topic = "meta-denied-then-allowed";
         broker.topicError(topic, Errors.TOPIC_AUTHORIZATION_FAILED);
@@ -981,10 +969,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("bug: KafkaWire.negotiate() (lines 87-90) parses the UNSUPPORTED_VERSION answer of a broker older than"
-            + " 2.4 as ApiVersions v3, but brokers write it in v0: \"RuntimeException: non-nullable field apiKeys was"
-            + " serialized as null\"; and that answer lists only ApiVersions' own range, so the client has to ask again"
-            + " in a version the broker knows (as NetworkClient does) instead of reading produce/metadata versions from it")
     void brokerBeforeApiVersionsV3IsSpokenTo() throws Exception {
         try (ScriptedBroker old = new ScriptedBroker()) { // Kafka 2.3's versions
             old.maxVersion(ApiKeys.API_VERSIONS, (short) 2);
@@ -1069,10 +1053,6 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    @Disabled("gap: ProducerProperties.validate checks only linger/request/delivery timeouts, batch.size and max.block.ms;"
-            + " DirectSettings.number() silently falls back to its default for other unreadable numbers"
-            + " (max.request.size: lots), and compression.lz4.level: x becomes level 0, so create() throws"
-            + " IllegalArgumentException \"lz4 doesn't support given compression level: 0\"")
     void validateReportsNumbersTheDirectSenderCannotRead() {
         List<String> paths = factory.validate(plain(null, Map.of("max.request.size", "lots", "retry.backoff.ms", "soon",
                         "compression.lz4.level", "x"), "direct"))
