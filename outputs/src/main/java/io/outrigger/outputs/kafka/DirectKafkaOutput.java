@@ -241,7 +241,7 @@ final class DirectKafkaOutput implements Output {
             }
             for (int i = 0; i < records.size(); i++) {
                 // answers that came meanwhile are read now, so earlier batches are answered while this one is encoded
-                if ((i & 63) == 0 && !inFlight.isEmpty() && inFlight.peekFirst().wire.hasAnswer()) receiveOne();
+                if ((i & 255) == 0 && !inFlight.isEmpty() && inFlight.peekFirst().wire.hasAnswer()) receiveOne();
                 append(i);
             }
             for (Topic t : topics.values()) {
