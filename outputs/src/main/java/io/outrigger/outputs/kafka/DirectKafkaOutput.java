@@ -22,7 +22,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.net.SocketTimeoutException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.record.internal.CompressionType;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.RetriableException;
@@ -157,17 +156,7 @@ final class DirectKafkaOutput implements Output {
 
     @Override
     public CompletableFuture<SendResult> send(Batch batch) {
-        CompletableFuture<SendResult> future = new CompletableFuture<>();
-        if (closed) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
-            return future;
-        }
-        try {
-            executor.execute(new Task(batch, future));
-        } catch (RejectedExecutionException e) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
-        }
-        return future;
+        return KafkaOutput.enqueue(closed, executor, name, future -> new Task(batch, future));
     }
 
     /** One queued batch; a type so a batch dropped from the queue at close can still be answered. */
@@ -653,10 +642,7 @@ final class DirectKafkaOutput implements Output {
         if (!failed.isEmpty()) {
             int attempt = ++attempts;
             long backoff = Math.min(settings.retryBackoffMaxMs(), settings.retryBackoffMs() * (1L << Math.min(20, attempt - 1)));
-            try {
-                Thread.sleep(Math.min(backoff, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(Math.min(backoff, left))) {
                 giveUp();
                 return;
             }
@@ -756,12 +742,7 @@ final class DirectKafkaOutput implements Output {
                 }
                 return t;
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return t;
-            }
+            if (!pause(pause)) return t;
             pause = Math.min(500, pause * 2);
         }
     }
@@ -864,12 +845,7 @@ final class DirectKafkaOutput implements Output {
             if (!(r instanceof SendResult.Retryable) || closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until) {
                 return r;
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return r;
-            }
+            if (!pause(pause)) return r;
             pause = Math.min(500, pause * 2);
         }
     }
@@ -898,6 +874,17 @@ final class DirectKafkaOutput implements Output {
             return null;
         }
         return new SendResult.Retryable("connection", "output " + name + ": no broker reachable: " + connectProblem);
+    }
+
+    /** Sleeps; false (the interrupt kept) when interrupted: the output is closing. */
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static int increment(int sequence, int n) {

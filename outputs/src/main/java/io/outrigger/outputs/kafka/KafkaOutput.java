@@ -81,13 +81,22 @@ final class KafkaOutput implements Output {
 
     @Override
     public CompletableFuture<SendResult> send(Batch batch) {
+        return enqueue(closed, executor, name, future -> new Task(batch, future));
+    }
+
+    /**
+     * Queues the task {@code task} makes for a new future on the output's thread, or answers the future
+     * Retryable "closed" when the output is closed: the caller never waits on Kafka. Both senders queue this way.
+     */
+    static CompletableFuture<SendResult> enqueue(boolean closed, ExecutorService executor, String name,
+                                                 java.util.function.Function<CompletableFuture<SendResult>, Runnable> task) {
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         if (closed) {
             future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
             return future;
         }
         try {
-            executor.execute(new Task(batch, future));
+            executor.execute(task.apply(future));
         } catch (RejectedExecutionException e) {
             future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
         }
