@@ -210,7 +210,7 @@ final class ScriptedBroker implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(trickling(s.getOutputStream())))) {
             while (true) {
                 int size = in.readInt();
                 if (size < 0 || size > 64 << 20) return;
@@ -406,6 +406,40 @@ final class ScriptedBroker implements AutoCloseable {
         out.write(head.array(), head.arrayOffset() + head.position(), head.remaining());
         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
         out.flush();
+    }
+
+    private volatile int trickleBytes;
+    private volatile int tricklePauseMs;
+
+    /**
+     * Answers are written {@code bytes} at a time with {@code pauseMs} between the pieces (0 bytes: whole), so a
+     * frame, its size prefix included, reaches the client in pieces.
+     */
+    void trickle(int bytes, int pauseMs) {
+        trickleBytes = bytes;
+        tricklePauseMs = pauseMs;
+    }
+
+    private java.io.OutputStream trickling(java.io.OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override public void write(byte[] b, int off, int len) throws IOException {
+                int piece = trickleBytes;
+                if (piece <= 0) {
+                    out.write(b, off, len);
+                    return;
+                }
+                for (int at = 0; at < len; at += piece) {
+                    out.write(b, off + at, Math.min(piece, len - at));
+                    out.flush();
+                    try {
+                        Thread.sleep(tricklePauseMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+            }
+        };
     }
 
     /** Closes every connection made so far (as a broker restart would); new ones are still accepted. */
