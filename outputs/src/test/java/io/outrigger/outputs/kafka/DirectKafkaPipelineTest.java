@@ -395,6 +395,99 @@ class DirectKafkaPipelineTest {
         assertSequencesConsistent(broker.stored(topic));
     }
 
+    @ParameterizedTest(name = "compression {0}, idempotence {1}, metadata.max.age.ms {2}, batch.size {3}")
+    @CsvSource({
+        "gzip, true, 300000, 1024",
+        "lz4, true, 1, 1024",      // metadata asked again at each batch, with requests in flight
+        "zstd, true, 300000, 200", // a few records per record batch
+        "none, false, 300000, 1024",
+        "snappy, false, 1, 2048",
+    })
+    void variantsKeepOrderThroughFailuresOnEarlierBatches(String compression, boolean idempotence, String metadataMaxAge,
+                                                          String batchSize) throws Exception {
+        String topic = topic("variant");
+        ScriptedBroker.Answer[] answers = idempotence
+                ? new ScriptedBroker.Answer[] {ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER),
+                    ScriptedBroker.Answer.of(Errors.MESSAGE_TOO_LARGE), ScriptedBroker.Answer.DROP,
+                    ScriptedBroker.Answer.of(Errors.UNKNOWN_PRODUCER_ID)}
+                : new ScriptedBroker.Answer[] {ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER),
+                    ScriptedBroker.Answer.of(Errors.MESSAGE_TOO_LARGE), ScriptedBroker.Answer.of(Errors.REQUEST_TIMED_OUT)};
+        int[] at = idempotence ? new int[] {2, 4, 6, 8} : new int[] {2, 4, 6};
+        broker.rule(topic, from(at, answers));
+        Map<String, String> producer = new LinkedHashMap<>(FAST);
+        producer.putAll(Map.of("batch.size", batchSize, "metadata.max.age.ms", metadataMaxAge));
+        KafkaOutputConfig c = new KafkaOutputConfig(List.of(broker.address()), topic, null, null, "raw", compression, null,
+                idempotence, producer, null, null, null, "direct");
+        Output out = output(c);
+        List<List<LogRecord>> batches = batches(6, 300);
+
+        List<SendResult> results = sendTogether(out, batches);
+
+        for (int b = 0; b < results.size(); b++) assertEquals(SendResult.DELIVERED, results.get(b), "batch " + b);
+        assertTrue(broker.received(topic).stream().anyMatch(r -> r.answer() != Errors.NONE), "a failure was met");
+        assertEquals(all(batches), broker.storedValues(topic), "each record stored once, in send order");
+        if (idempotence) {
+            assertSequencesConsistent(broker.stored(topic));
+        } else {
+            assertTrue(broker.stored(topic).stream().allMatch(r -> r.producerId() < 0), "no producer id without idempotence");
+        }
+    }
+
+    @Test
+    void emptyAndWhollyRejectedBatchesBetweenPipelinedOnesAreAnsweredInPlace() throws Exception {
+        String topic = topic("odd");
+        broker.rule(topic, from(new int[] {2}, ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER)));
+        Output out = output(topic, Map.of("batch.size", "1024", "max.request.size", "4096"));
+        List<LogRecord> big = List.of(LogRecord.builder().message("x".repeat(10_000)).build(),
+                LogRecord.builder().message("y".repeat(10_000)).build());
+        List<List<LogRecord>> batches = List.of(lines(0, 200), List.of(), big, lines(200, 200), lines(400, 200));
+
+        List<SendResult> results = sendTogether(out, batches);
+
+        assertEquals(SendResult.DELIVERED, results.get(0));
+        assertEquals(SendResult.DELIVERED, results.get(1));
+        assertEquals(List.of("rejected:too_large", "rejected:too_large"), outcomes(results.get(2), 2));
+        assertEquals(SendResult.DELIVERED, results.get(3));
+        assertEquals(SendResult.DELIVERED, results.get(4));
+        List<String> expected = new ArrayList<>(values(lines(0, 600)));
+        assertEquals(expected, broker.storedValues(topic));
+        assertSequencesConsistent(broker.stored(topic));
+    }
+
+    @Test
+    void topicTemplateWithOneTopicRefusedByMetadataAcrossPipelinedBatches() throws Exception {
+        String ok = topic("tmpl-ok");
+        String denied = topic("tmpl-denied");
+        broker.topicError(denied, Errors.TOPIC_AUTHORIZATION_FAILED);
+        broker.rule(ok, from(new int[] {3}, ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER)));
+        Output out = output(new KafkaOutputConfig(List.of(broker.address()), "{{t}}", null, null, "raw", "none", null, null,
+                new LinkedHashMap<>(Map.of("batch.size", "1024", "retry.backoff.ms", "10", "request.timeout.ms", "1000",
+                        "delivery.timeout.ms", "5000", "max.block.ms", "2000")), null, null, null, "direct"));
+        List<List<LogRecord>> batches = new ArrayList<>();
+        List<List<String>> expected = new ArrayList<>();
+        List<String> expectedStored = new ArrayList<>();
+        for (int b = 0, n = 0; b < 4; b++) {
+            List<LogRecord> batch = new ArrayList<>();
+            List<String> exp = new ArrayList<>();
+            for (int i = 0; i < 150; i++, n++) {
+                boolean refused = n % 10 == 3;
+                batch.add(LogRecord.builder().message("m" + n).fields(Fields.of("t", Value.of(refused ? denied : ok))).build());
+                exp.add(refused ? "rejected:authorization" : "delivered");
+                if (!refused) expectedStored.add("m" + n);
+            }
+            batches.add(batch);
+            expected.add(exp);
+        }
+
+        List<SendResult> results = sendTogether(out, batches);
+
+        for (int b = 0; b < 4; b++) assertEquals(expected.get(b), outcomes(results.get(b), 150), "batch " + b);
+        assertEquals(expectedStored, broker.storedValues(ok));
+        assertEquals(List.of(), broker.received(denied));
+        assertSequencesConsistent(broker.stored(ok));
+        broker.topicError(denied, null);
+    }
+
     // ---- (2) no future left hanging at close
 
     @Test
