@@ -321,7 +321,8 @@ class DirectKafkaPipelineTest {
         String topic = topic("keyed");
         broker.partitions(topic, 3);
         AtomicInteger seen = new AtomicInteger();
-        broker.rule(topic, r -> r.partition() == 1 && seen.incrementAndGet() % 4 == 2
+        Set<Integer> refused = Set.of(2, 7, 15); // partition 1's 2nd, 7th and 15th record batches received
+        broker.rule(topic, r -> r.partition() == 1 && refused.contains(seen.incrementAndGet())
                 ? ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER) : null);
         Output out = output(config(broker.address(), topic, "pod", Map.of("batch.size", "1024")));
         List<List<LogRecord>> batches = new ArrayList<>();
@@ -565,6 +566,71 @@ class DirectKafkaPipelineTest {
         assertEquals(values(lines(0, stored.size())), stored, "what was stored is a prefix of what was sent, in order");
     }
 
+    @Test
+    void sendersOnSeveralThreadsRacingCloseEachGetAnAnswer() throws Exception {
+        String topic = topic("close-race");
+        broker.rule(topic, from(new int[] {4, 12}, ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER),
+                ScriptedBroker.Answer.DROP));
+        Output out = output(topic, Map.of("batch.size", "1024"));
+        Map<CompletableFuture<SendResult>, List<LogRecord>> futures = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch started = new CountDownLatch(3);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int base = t * 100_000;
+            Thread th = new Thread(() -> {
+                started.countDown();
+                for (int b = 0; b < 30; b++) {
+                    List<LogRecord> batch = lines(base + b * 100, 100);
+                    futures.put(out.send(Batch.of(batch)), batch);
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        started.await();
+        await(() -> broker.received(topic).size() >= 4, "sending");
+        out.close();
+        for (Thread th : ts) th.join(30_000);
+
+        assertEquals(90, futures.size());
+        Set<String> delivered = new HashSet<>();
+        for (Map.Entry<CompletableFuture<SendResult>, List<LogRecord>> e : futures.entrySet()) {
+            SendResult r = e.getKey().get(30, TimeUnit.SECONDS);
+            List<String> got = outcomes(r, e.getValue().size());
+            for (int i = 0; i < got.size(); i++) {
+                assertTrue(got.get(i).equals("delivered") || got.get(i).startsWith("retryable:"), r.toString());
+                if (got.get(i).equals("delivered")) delivered.add(e.getValue().get(i).message());
+            }
+        }
+        List<String> stored = broker.storedValues(topic);
+        assertEquals(stored.size(), new HashSet<>(stored).size(), "nothing stored twice");
+        assertTrue(new HashSet<>(stored).containsAll(delivered), "every record answered delivered is stored");
+        assertFalse(out.isHealthy(), "closed");
+    }
+
+    @Test
+    void closeWhileTheProducerIdIsStillRefusedAnswersQueuedBatches() throws Exception {
+        try (ScriptedBroker loading = new ScriptedBroker()) {
+            Errors[] refusals = new Errors[200];
+            java.util.Arrays.fill(refusals, Errors.COORDINATOR_LOAD_IN_PROGRESS);
+            loading.failInitProducerId(refusals);
+            String topic = topic("close-pid");
+            KafkaOutputConfig c = config(loading.address(), topic, null, Map.of("max.block.ms", "20000",
+                    "delivery.timeout.ms", "20000"));
+            Output out = output(c);
+            List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+            for (int b = 0; b < 3; b++) futures.add(out.send(Batch.of(lines(b * 10, 10))));
+            await(() -> loading.initProducerIdCalls() >= 2, "asking for a producer id");
+
+            out.close();
+            for (CompletableFuture<SendResult> f : futures) {
+                SendResult r = f.get(15, TimeUnit.SECONDS);
+                assertInstanceOf(SendResult.Retryable.class, r, r.toString());
+            }
+            assertEquals(List.of(), loading.storedValues(topic));
+        }
+    }
+
     // ---- (4) answers arriving in pieces
 
     @Test
@@ -583,6 +649,37 @@ class DirectKafkaPipelineTest {
             assertSequencesConsistent(slow.stored(topic));
             assertTrue(out.isHealthy());
         }
+    }
+
+    @Test
+    void answersLargerThanTheReceiveBufferAcrossManyPartitions() throws Exception {
+        String topic = topic("wide");
+        int partitions = 700; // the Metadata answer and a Produce answer each pass the wire's first 16 KiB buffer
+        broker.partitions(topic, partitions);
+        broker.rule(topic, from(new int[] {900}, ScriptedBroker.Answer.of(Errors.NOT_LEADER_OR_FOLLOWER)));
+        Output out = output(config(broker.address(), topic, "pod", Map.of("batch.size", "16384")));
+        List<List<LogRecord>> batches = new ArrayList<>();
+        Map<Integer, List<String>> expected = new HashMap<>();
+        for (int b = 0, n = 0; b < 3; b++) {
+            List<LogRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 2000; i++, n++) {
+                String key = "pod-" + (n % 1500);
+                batch.add(LogRecord.builder().message("m" + n).fields(Fields.of("pod", Value.of(key))).build());
+                int p = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+                expected.computeIfAbsent(p, x -> new ArrayList<>()).add("m" + n);
+            }
+            batches.add(batch);
+        }
+
+        List<SendResult> results = sendTogether(out, batches);
+
+        for (SendResult r : results) assertEquals(SendResult.DELIVERED, r);
+        Map<Integer, List<String>> stored = new HashMap<>();
+        for (ScriptedBroker.Received r : broker.stored(topic)) {
+            stored.computeIfAbsent(r.partition(), x -> new ArrayList<>()).addAll(r.values());
+        }
+        assertEquals(expected, stored);
+        assertSequencesConsistent(broker.stored(topic));
     }
 
     // ---- (5) health
