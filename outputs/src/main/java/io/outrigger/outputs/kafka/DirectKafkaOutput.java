@@ -117,7 +117,7 @@ final class DirectKafkaOutput implements Output {
         Topic(String name) { this.name = name; }
 
         void update(int[] newLeaders) {
-            if (newLeaders.length != leaders.length) {
+            if (newLeaders.length > nextSequence.length) { // never shrunk: chunks of a partition now gone still refer to it
                 nextSequence = Arrays.copyOf(nextSequence, newLeaders.length);
                 open = Arrays.copyOf(open, newLeaders.length);
             }
@@ -399,7 +399,7 @@ final class DirectKafkaOutput implements Output {
             int bytes = 0;
             for (var it = ready.iterator(); it.hasNext(); ) {
                 Chunk c = it.next();
-                if (c.topic.leaders[c.partition] != leader) continue;
+                if (c.partition >= c.topic.leaders.length || c.topic.leaders[c.partition] != leader) continue;
                 int size = c.builder.build().sizeInBytes();
                 if (!chunks.isEmpty() && bytes + size > settings.maxRequestSize()) break;
                 boolean samePartition = false;
@@ -577,6 +577,7 @@ final class DirectKafkaOutput implements Output {
 
     /** Every record of the chunk gets {@code result} (null: delivered). */
     private void resolve(Chunk c, SendResult result) {
+        if (result == null) attempts = 0; // delivering again: the next failure backs off from the start
         SendResult[] results = c.owner.results;
         for (int j = 0; j < c.count; j++) results[c.indices[j]] = result;
         settle(c);
@@ -604,12 +605,19 @@ final class DirectKafkaOutput implements Output {
         healthy = false;
     }
 
+    /**
+     * Answers the batch once every record has its answer. Healthy again when any of its records was delivered;
+     * not healthy when it comes back retryable; an empty batch says nothing about the brokers.
+     */
     private void completeIfDone(Send s) {
         if (!s.sealed || s.unresolved > 0 || s.future.isDone()) return;
         open.remove(s);
         SendResult r = summary(s.results);
-        if (r instanceof SendResult.Delivered) healthy = true;
-        else if (r instanceof SendResult.Retryable rr && !rr.reason().equals("closed")) healthy = false;
+        if (r instanceof SendResult.Retryable rr) {
+            if (!rr.reason().equals("closed")) healthy = false;
+        } else if (Arrays.asList(s.results).contains(null)) {
+            healthy = true;
+        }
         s.future.complete(r);
     }
 
@@ -690,6 +698,7 @@ final class DirectKafkaOutput implements Output {
     /** Answers every unanswered chunk Retryable; the next batch starts with a new producer id. */
     private void giveUp() {
         SendResult r = new SendResult.Retryable(lastReason, lastProblem);
+        attempts = 0;
         List<Chunk> all = new ArrayList<>(failed);
         all.addAll(ready);
         failed.clear();
