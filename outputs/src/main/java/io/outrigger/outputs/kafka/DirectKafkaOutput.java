@@ -6,6 +6,7 @@ import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.SendResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,11 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.net.SocketTimeoutException;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.record.internal.CompressionType;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -37,6 +35,7 @@ import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.AbstractRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
@@ -45,9 +44,10 @@ import org.apache.kafka.common.utils.Utils;
  * The Kafka output's direct sender: each batch becomes record batches, one per partition (more when one would
  * pass {@code batch.size}), built with kafka-clients' {@link MemoryRecordsBuilder} straight from the encoder's
  * bytes, and sent as Produce requests over {@link KafkaWire} connections, up to {@code
- * max.in.flight.requests.per.connection} (5) at once per broker. No per-record objects, no accumulator, no
- * network thread: a 2M-line run spends about half the CPU in the Kafka client that KafkaProducer does
- * ({@code bench/kafka/producer-cost.sh}). Used for PLAINTEXT brokers; SASL, TLS and producer settings it does
+ * max.in.flight.requests.per.connection} (5) at once per broker, while the next batch is encoded (its encoding
+ * reads their answers as they come). No per-record objects, no accumulator, no network thread: bench/e2e.sh's
+ * 2M-line Kafka run takes 0.67-0.74x the CPU of the same batches through KafkaProducer
+ * ({@code bench/kafka/producer-cost.sh} measures the client alone). Used for PLAINTEXT brokers; SASL, TLS and producer settings it does
  * not know go to {@link KafkaOutput} and KafkaProducer (see {@link DirectSettings}).
  *
  * <p>What it keeps of the producer's behaviour:
@@ -137,6 +137,8 @@ final class DirectKafkaOutput implements Output {
         int count;
         int baseSequence = RecordBatch.NO_SEQUENCE;
         long order; // the order chunks were closed in, to keep a partition's chunks in order when sent again
+        // (a chunk sent again after a producer-id reset, whose first request was written but lost with its
+        // connection, may be stored twice: at least once, as with KafkaProducer)
 
         Chunk(Send owner, Topic topic, int partition, MemoryRecordsBuilder builder) {
             this.owner = owner;
