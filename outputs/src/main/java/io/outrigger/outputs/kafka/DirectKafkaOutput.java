@@ -137,8 +137,7 @@ final class DirectKafkaOutput implements Output {
         int count;
         int baseSequence = RecordBatch.NO_SEQUENCE;
         long order; // the order chunks were closed in, to keep a partition's chunks in order when sent again
-        // (a chunk sent again after a producer-id reset, whose first request was written but lost with its
-        // connection, may be stored twice: at least once, as with KafkaProducer)
+        boolean inDoubt; // its request was written but no answer came (connection lost, timeout): maybe stored
 
         Chunk(Send owner, Topic topic, int partition, MemoryRecordsBuilder builder) {
             this.owner = owner;
@@ -193,6 +192,9 @@ final class DirectKafkaOutput implements Output {
     private final List<Send> open = new ArrayList<>();               // batches not answered yet, oldest first
     private boolean metadataNeeded;
     private boolean resetNeeded;
+    /** Before a new producer id: chunks in doubt go again under the old one, to learn if they were stored. */
+    private boolean probing;
+    private final List<Chunk> held = new ArrayList<>(); // the other chunks, waiting for the probe and the reset
     private String lastProblem = "";
     private String lastReason = "timeout";
     private long order;
@@ -308,7 +310,7 @@ final class DirectKafkaOutput implements Output {
             c.builder.append(now, keyBuffer, value, headers);
             c.add(i);
             // after the append: sending may read answers, and handling one may use the encoder
-            if (full && failed.isEmpty() && !resetNeeded) pump(true);
+            if (full && canSend()) pump(true);
         }
     }
 
@@ -353,7 +355,7 @@ final class DirectKafkaOutput implements Output {
      */
     private void drive() {
         while (!open.isEmpty()) {
-            if (failed.isEmpty() && !resetNeeded) pump(false);
+            if (canSend()) pump(false);
             if (failed.isEmpty() && !resetNeeded && ready.isEmpty() && !executor.getQueue().isEmpty() && !closed) return;
             if (!inFlight.isEmpty()) {
                 receiveOne();
@@ -374,7 +376,7 @@ final class DirectKafkaOutput implements Output {
      * waitForRoom} a full connection's oldest answer is read to make room; otherwise sending stops there.
      */
     private void pump(boolean waitForRoom) {
-        while (!ready.isEmpty() && failed.isEmpty() && !resetNeeded) {
+        while (!ready.isEmpty() && canSend()) {
             Chunk first = ready.peekFirst();
             int leader = first.topic.leaders.length > first.partition ? first.topic.leaders[first.partition] : -1;
             if (leader < 0) {
@@ -427,9 +429,17 @@ final class DirectKafkaOutput implements Output {
                 inFlight.addLast(new Request(w, chunks));
             } catch (IOException e) {
                 failConnection(w, e);
-                for (Chunk c : chunks) fail(c, "connection", lastProblem, true);
+                for (Chunk c : chunks) {
+                    c.inDoubt = true; // part of the request may have gone
+                    fail(c, "connection", lastProblem, true);
+                }
             }
         }
+    }
+
+    /** Whether chunks may go now: nothing waits to be retried, and no new producer id is due (unless probing). */
+    private boolean canSend() {
+        return failed.isEmpty() && (!resetNeeded || probing);
     }
 
     /** Reads the oldest request's answer and settles each of its chunks. */
@@ -440,7 +450,10 @@ final class DirectKafkaOutput implements Output {
             answer = new ProduceResponseData(new ByteBufferAccessor(r.wire.receive()), r.wire.produceVersion);
         } catch (IOException | RuntimeException e) {
             failConnection(r.wire, e);
-            for (Chunk c : r.chunks) fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+            for (Chunk c : r.chunks) {
+                c.inDoubt = true;
+                fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+            }
             return;
         }
         for (Chunk c : r.chunks) {
@@ -468,7 +481,10 @@ final class DirectKafkaOutput implements Output {
             Request other = it.next();
             if (other.wire == w) {
                 it.remove();
-                for (Chunk c : other.chunks) fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+                for (Chunk c : other.chunks) {
+                    c.inDoubt = true;
+                    fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+                }
             }
         }
     }
@@ -665,8 +681,26 @@ final class DirectKafkaOutput implements Output {
         }
         List<Chunk> again = new ArrayList<>(failed);
         again.addAll(ready);
+        again.addAll(held);
+        held.clear();
         again.sort(Comparator.comparingLong((Chunk c) -> c.order).thenComparingInt(c -> c.baseSequence));
         if (resetNeeded && settings.idempotent()) {
+            if (!probing) {
+                // a new producer id would have the broker store again what it may have stored already: first the
+                // chunks in doubt go once more under the old id (DUPLICATE_SEQUENCE_NUMBER: stored), the rest wait
+                List<Chunk> doubt = again.stream().filter(c -> c.inDoubt).toList();
+                if (!doubt.isEmpty()) {
+                    probing = true;
+                    for (Chunk c : again) if (!c.inDoubt) held.add(c);
+                    for (Chunk c : doubt) c.inDoubt = false;
+                    failed.clear();
+                    failedPartitions.clear();
+                    ready.clear();
+                    ready.addAll(doubt);
+                    return;
+                }
+            }
+            probing = false;
             SendResult problem = initProducerId();
             if (problem instanceof SendResult.Rejected rej) {
                 for (Chunk c : again) resolve(c, rej);
@@ -701,7 +735,10 @@ final class DirectKafkaOutput implements Output {
     private void giveUp() {
         SendResult r = new SendResult.Retryable(lastReason, lastProblem);
         attempts = 0;
+        probing = false;
         List<Chunk> all = new ArrayList<>(failed);
+        all.addAll(held);
+        held.clear();
         all.addAll(ready);
         failed.clear();
         ready.clear();
@@ -725,6 +762,8 @@ final class DirectKafkaOutput implements Output {
         inFlight.clear();
         failed.clear();
         failedPartitions.clear();
+        held.clear();
+        probing = false;
         resetNeeded = false;
         for (Send s : List.copyOf(open)) s.future.complete(r);
         open.clear();
