@@ -88,7 +88,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void reload(Supervisor supervisor, AtomicInteger signals) {
-        if (signals.get() > 0) return; // stopping
+        if (signals.get() > 0) { // stopping
+            LOG.log(System.Logger.Level.INFO, "SIGHUP received while stopping: not reloading");
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "SIGHUP received: reloading the config");
         StringWriter problems = new StringWriter();
         PipelineConfig next = config.load(new PrintWriter(problems));
         if (next == null) {
