@@ -85,7 +85,7 @@ final class DirectKafkaOutput implements Output {
 
     // owned by the executor's one thread
     private final Map<Integer, KafkaWire> wires = new java.util.concurrent.ConcurrentHashMap<>(); // closed from close() too
-    private final Map<Integer, String[]> nodes = new HashMap<>(); // node id -> {host, port}
+    private final Map<Integer, Node> nodes = new HashMap<>();
     private final Map<String, Topic> topics = new HashMap<>();
     private final ArrayDeque<ByteBuffer> freeBuffers = new ArrayDeque<>();
     private long producerId = RecordBatch.NO_PRODUCER_ID;
@@ -102,6 +102,9 @@ final class DirectKafkaOutput implements Output {
         this.invalid = invalid;
         this.closeTimeout = closeTimeout;
     }
+
+    /** A broker's address, as metadata gives it. */
+    private record Node(String host, int port) {}
 
     /** A topic as the last metadata showed it, and this sender's state for its partitions. */
     private static final class Topic {
@@ -150,6 +153,11 @@ final class DirectKafkaOutput implements Output {
             if (count == indices.length) indices = Arrays.copyOf(indices, count * 2);
             indices[count++] = index;
         }
+
+        /** Its partition's leader as the last metadata showed it; -1 for none (or a partition no longer listed). */
+        int leader() { return partition < topic.leaders.length ? topic.leaders[partition] : -1; }
+
+        boolean samePartition(Chunk o) { return o.topic == topic && o.partition == partition; }
     }
 
     /** One Produce request in flight. */
@@ -378,7 +386,7 @@ final class DirectKafkaOutput implements Output {
     private void pump(boolean waitForRoom) {
         while (!ready.isEmpty() && canSend()) {
             Chunk first = ready.peekFirst();
-            int leader = first.topic.leaders.length > first.partition ? first.topic.leaders[first.partition] : -1;
+            int leader = first.leader();
             if (leader < 0) {
                 fail(ready.pollFirst(), "kafka_retriable", "no leader for " + first.topic.name + "-" + first.partition, true);
                 continue;
@@ -387,7 +395,7 @@ final class DirectKafkaOutput implements Output {
             if (w == null) { // one connect attempt per round for all of this broker's chunks, not one each
                 for (var it = ready.iterator(); it.hasNext(); ) {
                     Chunk c = it.next();
-                    if (c.topic.leaders.length > c.partition && c.topic.leaders[c.partition] == leader) {
+                    if (c.leader() == leader) {
                         it.remove();
                         fail(c, "connection", connectProblem, true);
                     }
@@ -403,11 +411,11 @@ final class DirectKafkaOutput implements Output {
             int bytes = 0;
             for (var it = ready.iterator(); it.hasNext(); ) {
                 Chunk c = it.next();
-                if (c.partition >= c.topic.leaders.length || c.topic.leaders[c.partition] != leader) continue;
+                if (c.leader() != leader) continue;
                 int size = c.builder.build().sizeInBytes();
                 if (!chunks.isEmpty() && bytes + size > settings.maxRequestSize()) break;
                 boolean samePartition = false;
-                for (Chunk o : chunks) samePartition |= o.topic == c.topic && o.partition == c.partition;
+                for (Chunk o : chunks) samePartition |= o.samePartition(c);
                 if (samePartition) continue; // a partition's later chunk goes in a later request, after this one
                 chunks.add(c);
                 bytes += size;
@@ -449,11 +457,8 @@ final class DirectKafkaOutput implements Output {
         try {
             answer = new ProduceResponseData(new ByteBufferAccessor(r.wire.receive()), r.wire.produceVersion);
         } catch (IOException | RuntimeException e) {
+            inFlight.addFirst(r); // failed with the others on its connection
             failConnection(r.wire, e);
-            for (Chunk c : r.chunks) {
-                c.inDoubt = true;
-                fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
-            }
             return;
         }
         for (Chunk c : r.chunks) {
@@ -589,7 +594,7 @@ final class DirectKafkaOutput implements Output {
     }
 
     private boolean failedBefore(Chunk c) {
-        for (Chunk f : failedPartitions) if (f.topic == c.topic && f.partition == c.partition) return true;
+        for (Chunk f : failedPartitions) if (f.samePartition(c)) return true;
         return false;
     }
 
@@ -630,27 +635,13 @@ final class DirectKafkaOutput implements Output {
     private void completeIfDone(Send s) {
         if (!s.sealed || s.unresolved > 0 || s.future.isDone()) return;
         open.remove(s);
-        SendResult r = summary(s.results);
+        SendResult r = KafkaOutput.summary(s.results);
         if (r instanceof SendResult.Retryable rr) {
             if (!rr.reason().equals("closed")) healthy = false;
         } else if (Arrays.asList(s.results).contains(null)) {
             healthy = true;
         }
         s.future.complete(r);
-    }
-
-    private static SendResult summary(SendResult[] results) {
-        boolean allDelivered = true;
-        boolean allRetryable = true;
-        for (SendResult r : results) {
-            if (r != null) allDelivered = false;
-            if (!(r instanceof SendResult.Retryable)) allRetryable = false;
-        }
-        if (allDelivered) return SendResult.DELIVERED;
-        if (allRetryable) return results[0];
-        SendResult[] copy = new SendResult[results.length];
-        for (int i = 0; i < copy.length; i++) copy[i] = results[i] == null ? SendResult.DELIVERED : results[i];
-        return new SendResult.PerRecord(Arrays.asList(copy));
     }
 
     /**
@@ -780,20 +771,27 @@ final class DirectKafkaOutput implements Output {
         }
         if (t != null && (t.leaders.length > 0 || t.unusable != null)) return t;
         if (t == null) topics.put(topicName, t = new Topic(topicName));
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
-        long pause = 50;
-        while (true) {
+        Topic asked = t;
+        boolean known = blockUntil(() -> {
             refreshMetadata(Set.of(topicName));
-            if (t.leaders.length > 0 || t.unusable != null) return t;
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || closed) {
-                if (lastProblem.isEmpty()) {
-                    lastReason = "timeout";
-                    lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
-                }
-                return t;
-            }
-            if (!pause(pause)) return t;
-            pause = Math.min(500, pause * 2);
+            return asked.leaders.length > 0 || asked.unusable != null;
+        });
+        if (!known && lastProblem.isEmpty()) {
+            lastReason = "timeout";
+            lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
+        }
+        return t;
+    }
+
+    /**
+     * Calls {@code attempt} until it returns true, pausing 50 ms (doubling up to 500 ms) between calls, for at most
+     * max.block.ms or until the output closes. Whether the last call returned true.
+     */
+    private boolean blockUntil(java.util.function.BooleanSupplier attempt) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        for (long pause = 50; ; pause = Math.min(500, pause * 2)) {
+            if (attempt.getAsBoolean()) return true;
+            if (closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until || !pause(pause)) return false;
         }
     }
 
@@ -818,8 +816,9 @@ final class DirectKafkaOutput implements Output {
             }
             metadataAt = System.currentTimeMillis();
             for (MetadataResponseData.MetadataResponseBroker b : md.brokers()) {
-                String[] old = nodes.put(b.nodeId(), new String[] {b.host(), Integer.toString(b.port())});
-                if (old != null && (!old[0].equals(b.host()) || !old[1].equals(Integer.toString(b.port())))) {
+                Node now = new Node(b.host(), b.port());
+                Node old = nodes.put(b.nodeId(), now);
+                if (old != null && !old.equals(now)) {
                     KafkaWire moved = wires.get(b.nodeId());
                     if (moved != null && moved.inFlight() == 0) {
                         wires.remove(b.nodeId());
@@ -874,10 +873,7 @@ final class DirectKafkaOutput implements Output {
             int n = (start + k) % brokers.size();
             if (wires.containsKey(-1 - n)) continue;
             String b = brokers.get(n);
-            int colon = b.lastIndexOf(':');
-            String host = b.substring(0, colon);
-            if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
-            KafkaWire w = open(-1 - n, host, Integer.parseInt(b.substring(colon + 1)));
+            KafkaWire w = open(-1 - n, KafkaOutputFactory.host(b), Integer.parseInt(b.substring(b.lastIndexOf(':') + 1)));
             if (w != null) {
                 wires.put(w.nodeId, w);
                 return List.of(w);
@@ -888,16 +884,9 @@ final class DirectKafkaOutput implements Output {
 
     /** Takes a new producer id, asking again while the broker is still loading, up to max.block.ms. */
     private SendResult initProducerId() {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
-        long pause = 50;
-        while (true) {
-            SendResult r = askProducerId();
-            if (!(r instanceof SendResult.Retryable) || closed || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > until) {
-                return r;
-            }
-            if (!pause(pause)) return r;
-            pause = Math.min(500, pause * 2);
-        }
+        SendResult[] last = new SendResult[1];
+        blockUntil(() -> !((last[0] = askProducerId()) instanceof SendResult.Retryable));
+        return last[0];
     }
 
     private SendResult askProducerId() {
@@ -945,9 +934,9 @@ final class DirectKafkaOutput implements Output {
     private KafkaWire wire(int nodeId) {
         KafkaWire w = wires.get(nodeId);
         if (w != null) return w;
-        String[] hp = nodes.get(nodeId);
-        if (hp == null) return null;
-        w = open(nodeId, hp[0], Integer.parseInt(hp[1]));
+        Node node = nodes.get(nodeId);
+        if (node == null) return null;
+        w = open(nodeId, node.host(), node.port());
         if (w != null) wires.put(nodeId, w);
         return w;
     }

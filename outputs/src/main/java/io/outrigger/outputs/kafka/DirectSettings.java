@@ -61,7 +61,8 @@ record DirectSettings(List<String> brokers, String clientId, short acks, boolean
         boolean idempotent = c.idempotence();
         int maxInFlight = Math.max(1, Math.min(5, number(p, "max.in.flight.requests.per.connection", 5)));
         if (!idempotent) maxInFlight = 1; // without sequences, a request sent again could pass a later one
-        return new DirectSettings(c.brokers(), p.getProperty("client.id", "outrigger"), acks, idempotent, compression(c, p),
+        return new DirectSettings(c.brokers(), p.getProperty("client.id", "outrigger"), acks, idempotent,
+                compression(c.compression(), p.getProperty("compression." + c.compression().toLowerCase(Locale.ROOT) + ".level")),
                 number(p, "batch.size", 512 * 1024), number(p, "max.request.size", 1024 * 1024),
                 number(p, "request.timeout.ms", 10_000), number(p, "delivery.timeout.ms", 30_000),
                 number(p, "max.block.ms", 5_000), number(p, "retry.backoff.ms", 100),
@@ -70,15 +71,18 @@ record DirectSettings(List<String> brokers, String clientId, short acks, boolean
                 number(p, "receive.buffer.bytes", 32 * 1024));
     }
 
-    private static Compression compression(KafkaOutputConfig c, Properties p) {
-        CompressionType type = CompressionType.forName(c.compression().toLowerCase(Locale.ROOT));
-        return switch (type) {
-            case GZIP -> p.containsKey("compression.gzip.level")
-                    ? Compression.gzip().level(number(p, "compression.gzip.level", 0)).build() : Compression.gzip().build();
-            case LZ4 -> p.containsKey("compression.lz4.level")
-                    ? Compression.lz4().level(number(p, "compression.lz4.level", 0)).build() : Compression.lz4().build();
-            case ZSTD -> p.containsKey("compression.zstd.level")
-                    ? Compression.zstd().level(number(p, "compression.zstd.level", 0)).build() : Compression.zstd().build();
+    /**
+     * The client's compression {@code type} ({@code none}, {@code gzip}, {@code snappy}, {@code lz4}, {@code zstd})
+     * at {@code level}, or its default level when null. Throws IllegalArgumentException for a level the client
+     * does not take (NumberFormatException for one that is not a whole number): {@link ProducerProperties#validate}
+     * checks levels with it.
+     */
+    static Compression compression(String type, String level) {
+        Integer l = level == null ? null : Integer.valueOf(level.strip());
+        return switch (CompressionType.forName(type.toLowerCase(Locale.ROOT))) {
+            case GZIP -> l == null ? Compression.gzip().build() : Compression.gzip().level(l).build();
+            case LZ4 -> l == null ? Compression.lz4().build() : Compression.lz4().level(l).build();
+            case ZSTD -> l == null ? Compression.zstd().build() : Compression.zstd().level(l).build();
             case SNAPPY -> Compression.snappy().build();
             case NONE -> Compression.NONE;
         };

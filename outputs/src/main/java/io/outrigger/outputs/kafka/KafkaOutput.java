@@ -241,23 +241,28 @@ final class KafkaOutput implements Output {
         }
 
         private SendResult summary() {
-            int n = results.length();
-            boolean allDelivered = true;
-            boolean allRetryable = true;
-            for (int i = 0; i < n; i++) {
-                SendResult r = results.get(i);
-                if (r != null) allDelivered = false;
-                if (!(r instanceof SendResult.Retryable)) allRetryable = false;
-            }
-            if (allDelivered) return SendResult.DELIVERED;
-            if (allRetryable) return results.get(0);
-            SendResult[] copy = new SendResult[n];
-            for (int i = 0; i < n; i++) {
-                SendResult r = results.get(i);
-                copy[i] = r == null ? SendResult.DELIVERED : r;
-            }
-            return new SendResult.PerRecord(Arrays.asList(copy));
+            SendResult[] each = new SendResult[results.length()];
+            for (int i = 0; i < each.length; i++) each[i] = results.get(i);
+            return KafkaOutput.summary(each);
         }
+    }
+
+    /**
+     * A batch's answer from its records' answers (null: delivered): Delivered when all were, the first answer when
+     * all are retryable (the whole batch goes again), else a PerRecord answer. Both senders answer this way.
+     */
+    static SendResult summary(SendResult[] results) {
+        boolean allDelivered = true;
+        boolean allRetryable = true;
+        for (SendResult r : results) {
+            if (r != null) allDelivered = false;
+            if (!(r instanceof SendResult.Retryable)) allRetryable = false;
+        }
+        if (allDelivered) return SendResult.DELIVERED;
+        if (allRetryable) return results[0];
+        SendResult[] copy = new SendResult[results.length];
+        for (int i = 0; i < copy.length; i++) copy[i] = results[i] == null ? SendResult.DELIVERED : results[i];
+        return new SendResult.PerRecord(Arrays.asList(copy));
     }
 
     @Override

@@ -134,13 +134,17 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
         }
     }
 
+    /** The host of a {@code host:port} broker address, without an IPv6 address's brackets. */
+    static String host(String broker) {
+        int colon = broker.lastIndexOf(':');
+        String host = colon > 0 ? broker.substring(0, colon) : broker;
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     static boolean anyResolves(List<String> brokers) {
         for (String b : brokers) {
-            int colon = b.lastIndexOf(':');
-            String host = colon > 0 ? b.substring(0, colon) : b;
-            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
             try {
-                InetAddress.getAllByName(host);
+                InetAddress.getAllByName(host(b));
                 return true;
             } catch (UnknownHostException | SecurityException e) {
                 // try the next one

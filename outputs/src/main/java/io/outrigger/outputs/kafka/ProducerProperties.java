@@ -139,12 +139,7 @@ final class ProducerProperties {
             String v = merged.get(key);
             if (v == null) continue;
             try {
-                int level = Integer.parseInt(v.strip());
-                switch (type) { // the client's own range checks, run now instead of when the output starts
-                    case "gzip" -> org.apache.kafka.common.compress.Compression.gzip().level(level).build();
-                    case "lz4" -> org.apache.kafka.common.compress.Compression.lz4().level(level).build();
-                    default -> org.apache.kafka.common.compress.Compression.zstd().level(level).build();
-                }
+                DirectSettings.compression(type, v); // the client's own range checks, now instead of at start
             } catch (NumberFormatException e) {
                 problems.add(new ConfigProblem("producer." + key, "\"" + v + "\" is not a whole number"));
             } catch (IllegalArgumentException e) {
