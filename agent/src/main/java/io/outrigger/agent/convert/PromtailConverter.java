@@ -417,6 +417,9 @@ public final class PromtailConverter {
 
     private record FromTemplate(String template) implements LabelSource {}
 
+    /** The field our stages keep an extracted value named {@code message} in: {@code {{message}}} is the line. */
+    static final String EXTRACTED_MESSAGE = "extracted_message";
+
     private static final class Ctx {
         final Map<String, LabelSource> labels = new LinkedHashMap<>();
         final List<String> outputs;
@@ -427,6 +430,13 @@ public final class PromtailConverter {
             Ctx c = new Ctx(outputs);
             c.labels.putAll(labels);
             return c;
+        }
+
+        /** Our field for an extracted value's name (a dotted path's first segment included). */
+        static String field(String extracted) {
+            if (extracted.equals("message")) return EXTRACTED_MESSAGE;
+            if (extracted.startsWith("message.")) return EXTRACTED_MESSAGE + extracted.substring(7);
+            return extracted;
         }
     }
 
@@ -466,6 +476,7 @@ public final class PromtailConverter {
             case "output" -> {
                 String source = required(s, "source");
                 if (source == null) return;
+                source = Ctx.field(source);
                 Map<String, Object> match = new LinkedHashMap<>();
                 match.put("when", map("field", source, "missing", false));
                 match.put("stages", List.of(stage("template", map("message", "{{" + source + "}}"))));
@@ -474,7 +485,7 @@ public final class PromtailConverter {
             case "labels" -> {
                 Map<String, Object> labels = new LinkedHashMap<>();
                 for (Y e : s.entries()) {
-                    String source = e.isNull() ? e.key() : e.text();
+                    String source = Ctx.field(e.isNull() ? e.key() : e.text());
                     labels.put(e.key(), "{{" + source + "}}");
                     ctx.labels.put(e.key(), new FromField(source));
                 }
@@ -497,7 +508,7 @@ public final class PromtailConverter {
             }
             case "structured_metadata" -> {
                 for (Y e : s.entries()) {
-                    String source = e.isNull() ? e.key() : e.text();
+                    String source = Ctx.field(e.isNull() ? e.key() : e.text());
                     if (!source.equals(e.key())) out.add(stage("fields", map("copy", map(source, e.key()))));
                     for (String o : ctx.outputs) {
                         @SuppressWarnings("unchecked")
@@ -610,7 +621,7 @@ public final class PromtailConverter {
 
     private void sourceOption(Y s, Map<String, Object> o) {
         Y source = s.get("source");
-        if (source != null && !source.isNull()) o.put("source", source.text());
+        if (source != null && !source.isNull()) o.put("source", Ctx.field(source.text()));
     }
 
     private static final Pattern JMES_SIMPLE = Pattern.compile(
@@ -622,19 +633,30 @@ public final class PromtailConverter {
         unknownKeys(s, Set.of("expressions", "source", "drop_malformed"));
         out.add(stage("json", o));
         Y expressions = s.get("expressions");
-        if (expressions != null) {
-            for (Y e : expressions.entries()) {
-                String expr = e.isNull() ? e.key() : e.text();
-                if (!JMES_SIMPLE.matcher(expr).matches()) {
-                    note(e, "JMESPath beyond a plain key path (a.b, \"a-b\".c) has no equivalent; field \"" + e.key() + "\" is not set");
-                    continue;
-                }
-                String path = expr.replace("\"", "");
-                if (!path.equals(e.key())) out.add(stage("fields", map("copy", map(path, e.key()))));
-            }
-        }
+        if (expressions != null) extract(expressions, out, true);
         Y dm = s.get("drop_malformed");
         if (dm != null && dm.text().equals("true")) out.add(stage("drop", map("field", "parse_error", "missing", false)));
+    }
+
+    /**
+     * Fields named as Promtail's {@code expressions} / {@code mapping} name them, copied from the parsed keys. A
+     * parsed key {@code message} is renamed {@value #EXTRACTED_MESSAGE} first ({@code message} is the line).
+     */
+    private void extract(Y expressions, List<Object> out, boolean jmesPath) {
+        List<String[]> copies = new ArrayList<>();
+        boolean usesMessage = false;
+        for (Y e : expressions.entries()) {
+            String expr = e.isNull() || e.text().isEmpty() ? e.key() : e.text();
+            if (jmesPath && !JMES_SIMPLE.matcher(expr).matches()) {
+                note(e, "JMESPath beyond a plain key path (a.b, \"a-b\".c) has no equivalent; field \"" + e.key() + "\" is not set");
+                continue;
+            }
+            String path = expr.replace("\"", "");
+            if (path.equals("message") || path.startsWith("message.")) usesMessage = true;
+            copies.add(new String[] {Ctx.field(path), Ctx.field(e.key())});
+        }
+        if (usesMessage) out.add(stage("fields", map("rename", map("message", EXTRACTED_MESSAGE))));
+        for (String[] c : copies) if (!c[0].equals(c[1])) out.add(stage("fields", map("copy", map(c[0], c[1]))));
     }
 
     private void logfmt(Y s, List<Object> out) {
@@ -643,12 +665,7 @@ public final class PromtailConverter {
         unknownKeys(s, Set.of("mapping", "source"));
         out.add(stage("logfmt", o));
         Y mapping = s.get("mapping");
-        if (mapping != null) {
-            for (Y e : mapping.entries()) {
-                String key = e.isNull() ? e.key() : e.text();
-                if (!key.equals(e.key())) out.add(stage("fields", map("copy", map(key, e.key()))));
-            }
-        }
+        if (mapping != null) extract(mapping, out, false);
     }
 
     private void replace(Y s, List<Object> out) {
@@ -724,6 +741,7 @@ public final class PromtailConverter {
             note(s, "a template stage without template; left out");
             return;
         }
+        source = Ctx.field(source);
         String ours = goTemplate(template, source);
         if (ours == null) {
             note(s.get("template"), "no equivalent: only text with {{ .Name }} / {{ .Value }} references is converted (Go template functions are not); the stage is left out");
@@ -739,7 +757,7 @@ public final class PromtailConverter {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            String ref = name.equals("Value") ? source : name.equals("Entry") ? "message" : name;
+            String ref = name.equals("Value") ? source : name.equals("Entry") ? "message" : Ctx.field(name);
             m.appendReplacement(sb, Matcher.quoteReplacement("{{" + ref + "}}"));
         }
         m.appendTail(sb);
@@ -753,7 +771,7 @@ public final class PromtailConverter {
         String format = required(s, "format");
         if (source == null || format == null) return;
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("source", source);
+        o.put("source", Ctx.field(source));
         o.put("format", GoTimeLayout.toFormat(format));
         Y location = s.get("location");
         if (location != null) o.put("timezone", location.text());
@@ -776,10 +794,7 @@ public final class PromtailConverter {
         boolean never = conditions.size() == 1 && conditions.get(0) == NEVER;
         unknownKeys(s, Set.of("selector", "stages", "action", "pipeline_name", "drop_counter_reason"));
         if (action.equals("drop")) {
-            if (never) {
-                note(s.get("selector"), "never matches here (a static label has another value): nothing to drop; left out");
-                return;
-            }
+            if (never) return; // a static label has another value: it never drops here
             List<Object> inner = new ArrayList<>();
             Map<String, Object> last = conditions.isEmpty() ? map("field", "message", "missing", false) : conditions.removeLast();
             inner.add(stage("drop", last));
@@ -795,10 +810,7 @@ public final class PromtailConverter {
             note(s, "a match with action keep needs stages; left out");
             return;
         }
-        if (never) {
-            note(s.get("selector"), "never matches here (a static label has another value): its stages are left out");
-            return;
-        }
+        if (never) return; // a static label has another value: its stages never run here
         Ctx inner = ctx.copy();
         List<Object> nested = stages(stages, inner);
         ctx.labels.putAll(inner.labels);
@@ -882,9 +894,9 @@ public final class PromtailConverter {
                 note(source, "no equivalent: several sources joined with separator; the stage is left out");
                 return;
             }
-            cond.put("field", source.items().get(0).text());
+            cond.put("field", Ctx.field(source.items().get(0).text()));
         } else if (source != null && !source.isNull()) {
-            cond.put("field", source.text());
+            cond.put("field", Ctx.field(source.text()));
         }
         Y expression = s.get("expression");
         Y value = s.get("value");
@@ -944,7 +956,7 @@ public final class PromtailConverter {
         if (value != null) {
             out.add(stage("fields", map("add", map(TENANT_FIELD, value.text()))));
         } else if (source != null) {
-            out.add(stage("fields", map("copy", map(source.text(), TENANT_FIELD))));
+            out.add(stage("fields", map("copy", map(Ctx.field(source.text()), TENANT_FIELD))));
         } else if (label != null) {
             LabelSource src = ctx.labels.get(label.text());
             if (src instanceof Static st) out.add(stage("fields", map("add", map(TENANT_FIELD, st.value()))));
@@ -968,7 +980,7 @@ public final class PromtailConverter {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("type", type);
             if (m.get("description") != null) o.put("description", m.get("description").text());
-            String source = m.get("source") == null ? m.key() : m.get("source").text();
+            String source = Ctx.field(m.get("source") == null ? m.key() : m.get("source").text());
             Y config = m.get("config");
             String action = config == null || config.get("action") == null ? null : config.get("action").text();
             boolean matchAll = config != null && config.get("match_all") != null && config.get("match_all").text().equals("true");
