@@ -42,15 +42,15 @@ public final class PositionsImport {
         CheckpointStore store = CheckpointStore.open(dataDir);
         for (String[] e : entries) {
             String path = e[0];
+            if (!path.startsWith("/")) {
+                report.add(new Entry(path, false, "not a file path (a journal cursor or another target); skipped"));
+                continue;
+            }
             long offset;
             try {
                 offset = Long.parseLong(e[1].trim());
             } catch (NumberFormatException ex) {
                 report.add(new Entry(path, false, "position \"" + e[1] + "\" is not a byte offset; skipped"));
-                continue;
-            }
-            if (!path.startsWith("/")) {
-                report.add(new Entry(path, false, "not a file path (a journal cursor or another target); skipped"));
                 continue;
             }
             Path file = Path.of(path);
