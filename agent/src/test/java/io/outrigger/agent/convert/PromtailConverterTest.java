@@ -228,6 +228,21 @@ class PromtailConverterTest {
                         """),
                         "2024-07-01 12:00:00 hello\n",
                         List.of(Expect.of("2024-07-01 12:00:00 hello", labels()).time("2024-07-01T10:00:00Z"))),
+                new Case("json with a message key: kept apart from the line until output makes it the line", withStages("""
+                        - json:
+                            expressions:
+                              message:
+                              level: log.level
+                        - labels:
+                            level:
+                        - match:
+                            selector: '{level="debug"}'
+                            action: drop
+                        - output:
+                            source: message
+                        """),
+                        "{\"message\":\"order placed\",\"log\":{\"level\":\"info\"}}\n{\"message\":\"noise\",\"log\":{\"level\":\"debug\"}}\n",
+                        List.of(Expect.of("order placed", labels("level", "info")))),
                 new Case("a decolorize stage strips ANSI colours", withStages("""
                         - decolorize:
                         """),
