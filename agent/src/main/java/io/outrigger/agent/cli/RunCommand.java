@@ -63,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("HUP"), sig -> Thread.ofPlatform().name("outrigger-reload").start(() -> reload(supervisor, signals)));
         supervisor.start();
         AgentHttpServer http = new AgentHttpServer(supervisor.registry(), () -> supervisor.agent().isAlive(), supervisor::readiness);
+        if (loaded.agent().httpTap()) {
+            http.serve("/tap", new io.outrigger.agent.tap.TapHandler(() -> supervisor.agent().tap(),
+                    loaded.agent().httpTapAllowRemote(), () -> io.outrigger.agent.tap.TapHandler.secretsOf(supervisor.config())));
+        }
         if (loaded.agent().httpEnabled()) http.start(loaded.agent().httpListen());
         if (loaded.agent().exitWhenFileExists() != null) {
             Thread.ofPlatform().daemon(true).name("outrigger-exit-when").start(() -> {

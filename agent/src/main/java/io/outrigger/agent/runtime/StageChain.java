@@ -1,5 +1,6 @@
 package io.outrigger.agent.runtime;
 
+import io.outrigger.agent.tap.Tap;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
@@ -29,6 +30,7 @@ public final class StageChain {
     private final CounterDataPoint[] outCounters;
     private final Counter dropped;
     private Consumer<LogRecord> sink = r -> {};
+    private Tap tap;
 
     /**
      * @param stageTypes each stage's type, in order ({@code json}, {@code regex}...), for the {@code stage} label,
@@ -58,6 +60,7 @@ public final class StageChain {
             outs[i] = new StageOutput() {
                 @Override public void accept(LogRecord record) {
                     out[at]++;
+                    if (tap != null && tap.active()) tapped(at, record, next == StageChain.this.stages.length);
                     if (next < StageChain.this.stages.length) {
                         in[next]++;
                         StageChain.this.stages[next].process(record, outs[next]);
@@ -79,7 +82,16 @@ public final class StageChain {
     /** Where records that passed every stage go. */
     public void sinkTo(Consumer<LogRecord> newSink) { this.sink = newSink; }
 
+    /** Offers records to {@code t} (for {@code outrigger tap}) while it has clients. */
+    public void tapInto(Tap t) { this.tap = t; }
+
+    private void tapped(int point, LogRecord record, boolean last) {
+        tap.offer(pipeline, point, record);
+        if (last) tap.offer(pipeline, Tap.END, record);
+    }
+
     public void process(LogRecord record) {
+        if (tap != null && tap.active()) tapped(Tap.INPUT, record, stages.length == 0);
         if (stages.length == 0) {
             sink.accept(record);
             return;
