@@ -78,12 +78,12 @@ public final class Agent {
         }
         if (config.agent().httpTap()) {
             Map<String, List<String>> outputsOf = new java.util.LinkedHashMap<>();
-            Map<String, Integer> stageCounts = new java.util.LinkedHashMap<>();
+            Map<String, java.util.Set<String>> stagesOf = new java.util.LinkedHashMap<>();
             for (PipelineSpec p : config.pipelines().values()) {
                 outputsOf.put(p.name(), p.to());
-                stageCounts.put(p.name(), p.stages().size());
+                stagesOf.put(p.name(), Stages.points(p.stages(), ""));
             }
-            tap = new Tap(outputsOf, stageCounts, metrics);
+            tap = new Tap(outputsOf, stagesOf, metrics);
         } else {
             tap = null;
         }
@@ -91,7 +91,7 @@ public final class Agent {
             List<InputEmitter.Route> routes = new ArrayList<>();
             for (PipelineSpec p : config.pipelines().values()) {
                 if (!p.from().contains(spec.name())) continue;
-                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name())),
+                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name()), tap, p.name(), ""),
                         p.stages().stream().map(StageSpec::type).toList(), metrics);
                 if (tap != null) chain.tapInto(tap);
                 routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));

@@ -31,6 +31,7 @@ public final class StageChain {
     private final Counter dropped;
     private Consumer<LogRecord> sink = r -> {};
     private Tap tap;
+    private final String[] points;
 
     /**
      * @param stageTypes each stage's type, in order ({@code json}, {@code regex}...), for the {@code stage} label,
@@ -51,6 +52,8 @@ public final class StageChain {
         this.dropped = metrics.counter("outrigger_stage_records_dropped_total",
                 "Records a stage dropped on purpose", "pipeline", "stage", "reason");
         this.outs = new StageOutput[n];
+        this.points = new String[n];
+        for (int i = 0; i < n; i++) points[i] = String.valueOf(i);
         for (int i = 0; i < n; i++) {
             stageLabels[i] = i + ":" + stageTypes.get(i);
             inCounters[i] = inTotal.labelValues(pipeline, stageLabels[i]);
@@ -60,7 +63,7 @@ public final class StageChain {
             outs[i] = new StageOutput() {
                 @Override public void accept(LogRecord record) {
                     out[at]++;
-                    if (tap != null && tap.active()) tapped(at, record, next == StageChain.this.stages.length);
+                    if (tap != null && tap.active()) tapped(points[at], record, next == StageChain.this.stages.length);
                     if (next < StageChain.this.stages.length) {
                         in[next]++;
                         StageChain.this.stages[next].process(record, outs[next]);
@@ -85,7 +88,7 @@ public final class StageChain {
     /** Offers records to {@code t} (for {@code outrigger tap}) while it has clients. */
     public void tapInto(Tap t) { this.tap = t; }
 
-    private void tapped(int point, LogRecord record, boolean last) {
+    private void tapped(String point, LogRecord record, boolean last) {
         tap.offer(pipeline, point, record);
         if (last) tap.offer(pipeline, Tap.END, record);
     }

@@ -33,7 +33,7 @@ public final class Subscription implements AutoCloseable {
 
     public TapFilter filter() { return filter; }
 
-    void offer(String pipeline, int point, LogRecord record) {
+    void offer(String pipeline, String point, LogRecord record) {
         if (closed || !at(pipeline, point, record) || !test.matches(record)) return;
         synchronized (this) {
             sampleCredit += filter.sample();
@@ -58,11 +58,11 @@ public final class Subscription implements AutoCloseable {
         tap.countDropped(reason);
     }
 
-    private boolean at(String pipeline, int point, LogRecord record) {
-        if (filter.output() != null) return point == Tap.END && tap.routesTo(pipeline, filter.output());
+    private boolean at(String pipeline, String point, LogRecord record) {
+        if (filter.output() != null) return point.equals(Tap.END) && tap.routesTo(pipeline, filter.output());
         if (filter.pipeline() != null && !filter.pipeline().equals(pipeline)) return false;
-        if (point != filter.point()) return false;
-        return point != Tap.INPUT || filter.input() == null || filter.input().equals(record.origin().input());
+        if (!point.equals(filter.point())) return false;
+        return !point.equals(Tap.INPUT) || filter.input() == null || filter.input().equals(record.origin().input());
     }
 
     /** Waits up to {@code timeoutMillis} for records; returns those queued (possibly none). */

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Tap {
 
     /** The point before a pipeline's first stage (the records as the input emitted them). */
-    public static final int INPUT = -1;
+    public static final String INPUT = "input";
     /** The point after a pipeline's last stage (the records its outputs receive). */
-    public static final int END = Integer.MAX_VALUE;
+    public static final String END = "end";
 
     private final Map<String, List<String>> outputsOf;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -30,15 +30,15 @@ public final class Tap {
     private final Counter sent;
     private final Counter dropped;
 
-    private final Map<String, Integer> stageCounts;
+    private final Map<String, java.util.Set<String>> stagesOf;
 
     /**
-     * @param outputsOf   each pipeline's outputs (to find the records "before output O")
-     * @param stageCounts each pipeline's number of stages
+     * @param outputsOf each pipeline's outputs (to find the records "before output O")
+     * @param stagesOf  each pipeline's stage points ({@code "0"}, {@code "1"}, {@code "1.0"} inside a match...)
      */
-    public Tap(Map<String, List<String>> outputsOf, Map<String, Integer> stageCounts, Metrics metrics) {
+    public Tap(Map<String, List<String>> outputsOf, Map<String, java.util.Set<String>> stagesOf, Metrics metrics) {
         this.outputsOf = Map.copyOf(outputsOf);
-        this.stageCounts = Map.copyOf(stageCounts);
+        this.stagesOf = Map.copyOf(stagesOf);
         this.sent = metrics.counter("outrigger_tap_records_sent_total", "Records a tap client was sent");
         this.dropped = metrics.counter("outrigger_tap_records_dropped_total",
                 "Records a tap left out because its client could not keep up or its per-second cap was reached", "reason");
@@ -48,8 +48,11 @@ public final class Tap {
     /** True while a client is connected: the pipelines call {@link #offer} only then. */
     public boolean active() { return active; }
 
-    /** A record at {@code point} ({@link #INPUT}, a stage index, or {@link #END}) of {@code pipeline}. */
-    public void offer(String pipeline, int point, LogRecord record) {
+    /**
+     * A record at {@code point} of {@code pipeline}: {@link #INPUT}, after a stage ({@code "2"}, or {@code "2.0"}
+     * for the first stage inside the {@code match} at index 2), or {@link #END}.
+     */
+    public void offer(String pipeline, String point, LogRecord record) {
         for (Subscription s : subscriptions) s.offer(pipeline, point, record);
     }
 
@@ -76,7 +79,7 @@ public final class Tap {
 
     java.util.Set<String> pipelines() { return new java.util.TreeSet<>(outputsOf.keySet()); }
 
-    int stageCount(String pipeline) { return stageCounts.getOrDefault(pipeline, 0); }
+    java.util.Set<String> stages(String pipeline) { return stagesOf.getOrDefault(pipeline, java.util.Set.of()); }
 
     boolean knowsOutput(String output) {
         for (List<String> to : outputsOf.values()) if (to.contains(output)) return true;

@@ -10,7 +10,7 @@ import java.util.regex.PatternSyntaxException;
  * reaches output O), an optional {@code --match} test, a sample rate and a cap on records per second.
  *
  * @param pipeline   the pipeline, null for any (with {@code output} set, any that routes to it)
- * @param point      {@link Tap#INPUT}, a stage index, or {@link Tap#END}
+ * @param point      {@link Tap#INPUT}, a stage ({@code "2"}, {@code "2.0"} inside a match), or {@link Tap#END}
  * @param input      at {@link Tap#INPUT}, only records of this input (null: any)
  * @param output     records on their way to this output (the end of every pipeline routing to it); null: none
  * @param match      {@code name=value}, {@code name!=value}, {@code name=~regex} or {@code name!~regex}, null for all;
@@ -18,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * @param sample     the fraction of matching records taken, 0 < sample <= 1 (every 1/sample-th one)
  * @param perSecond  the most records per second sent (what is over it is dropped, counted {@code rate_limited})
  */
-public record TapFilter(String pipeline, int point, String input, String output, String match, double sample, int perSecond) {
+public record TapFilter(String pipeline, String point, String input, String output, String match, double sample, int perSecond) {
 
     private static final Pattern MATCH = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|=)(.*)");
 
@@ -26,7 +26,6 @@ public record TapFilter(String pipeline, int point, String input, String output,
     public String problem() {
         if (sample <= 0 || sample > 1) return "sample must be in (0, 1], got " + sample;
         if (perSecond < 1) return "limit must be at least 1 record per second, got " + perSecond;
-        if (point < Tap.INPUT) return "stage must be 0 or more";
         if (match != null) {
             var m = MATCH.matcher(match);
             if (!m.matches()) return "match must read name=value, name!=value, name=~regex or name!~regex, got \"" + match + "\"";

@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /tap?pipeline=P&stage=N|input|end&input=I&output=O&match=EXPR&sample=0.1&limit=100}: the records
+ * {@code GET /tap?pipeline=P&stage=N|N.M|input|end&input=I&output=O&match=EXPR&sample=0.1&limit=100}: the records
  * passing that point, as NDJSON over a chunked response (one record per line, in the shape outputs receive), and
  * a line {@code {"tap_dropped":N}} whenever records were left out since the last one. Off unless
  * {@code agent.http.tap: true}; loopback clients only unless {@code agent.http.tap_allow_remote: true}; at most
@@ -130,20 +130,14 @@ public final class TapHandler implements HttpHandler {
         String output = q.get("output");
         if (pipeline != null && !t.knowsPipeline(pipeline)) throw new IllegalArgumentException("no pipeline \"" + pipeline + "\" (the agent has: " + String.join(", ", t.pipelines()) + ")");
         if (output != null && !t.knowsOutput(output)) throw new IllegalArgumentException("no output \"" + output + "\" fed by a pipeline");
-        String stage = q.getOrDefault("stage", "end");
-        int point;
-        switch (stage) {
-            case "end" -> point = Tap.END;
-            case "input" -> point = Tap.INPUT;
-            default -> {
-                try {
-                    point = Integer.parseInt(stage);
-                } catch (NumberFormatException ex) {
-                    throw new IllegalArgumentException("stage is a stage's index (0, 1, ...), input or end, not \"" + stage + "\"");
-                }
-                if (pipeline == null) throw new IllegalArgumentException("stage " + point + " needs a pipeline");
-                int n = t.stageCount(pipeline);
-                if (point < 0 || point >= n) throw new IllegalArgumentException("pipeline " + pipeline + " has stages 0.." + (n - 1) + ", not " + point);
+        String point = q.getOrDefault("stage", Tap.END);
+        if (!point.equals(Tap.END) && !point.equals(Tap.INPUT)) {
+            if (!point.matches("[0-9]+(\\.[0-9]+)*")) {
+                throw new IllegalArgumentException("stage is a stage's index (0, 1, ...; 2.0 for the first stage inside the match at 2), input or end, not \"" + point + "\"");
+            }
+            if (pipeline == null) throw new IllegalArgumentException("stage " + point + " needs a pipeline");
+            if (!t.stages(pipeline).contains(point)) {
+                throw new IllegalArgumentException("pipeline " + pipeline + " has no stage " + point + " (it has " + String.join(", ", new java.util.TreeSet<>(t.stages(pipeline))) + ")");
             }
         }
         if (output != null && q.containsKey("stage")) throw new IllegalArgumentException("give stage or output, not both");

@@ -187,9 +187,19 @@ class TapTest {
         stop();
         url = start(true, 0, "10ms");
         r = cli("tap", "--url", url, "--pipeline", "app", "--stage", "7");
-        assertTrue(r.err().contains("400: pipeline app has stages 0..2, not 7"), r.err());
+        assertTrue(r.err().contains("400: pipeline app has no stage 7 (it has 0, 1, 1.0, 2)"), r.err());
         r = cli("tap", "--url", url, "--pipeline", "nope");
         assertTrue(r.err().contains("400: no pipeline \"nope\" (the agent has: app)"), r.err());
+    }
+
+    @Test void tap_on_a_stage_inside_match_sees_only_the_records_the_match_took() throws Exception {
+        String url = start(true, 0, "1ms");
+        Run r = CompletableFuture.supplyAsync(() -> cli("tap", "--url", url, "--pipeline", "app", "--stage", "1.0",
+                "--count", "5", "--format", "json")).get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(5, lines.size(), r.out());
+        for (String l : lines) assertTrue(l.contains("\"level\":\"ERROR\"") && l.contains("\"alert\":\"yes\""), l);
     }
 
     @Test void secrets_of_a_config_are_found_in_nested_records() {
