@@ -44,7 +44,7 @@ YAML
     for _ in $(seq 100); do { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break; sleep 0.05; done
     printf 'GET /tap?limit=100000000 HTTP/1.1\r\nHost: x\r\n\r\n' >&3
   fi
-  while [ "$(wc -l < "$work/out.ndjson" 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.05; done
+  while [ "$({ wc -l < "$work/out.ndjson"; } 2>/dev/null || echo 0)" -lt "$lines" ]; do sleep 0.05; done
   end=$(date +%s.%N)
   cpu=$(awk '{print ($14+$15)/100}' "/proc/$pid/stat")
   dropped=$(curl -s "http://127.0.0.1:$port/metrics?name[]=outrigger_tap_records_dropped_total" | awk '/^outrigger_tap_records_dropped_total/ {s+=$2} END {print s+0}')

@@ -45,17 +45,17 @@ public final class Subscription implements AutoCloseable {
                 inWindow = 0;
             }
             if (inWindow >= filter.perSecond()) {
-                drop("rate_limited");
+                drop(false);
                 return;
             }
             inWindow++;
         }
-        if (!queue.offer(record)) drop("client_slow");
+        if (!queue.offer(record)) drop(true);
     }
 
-    private void drop(String reason) {
+    private void drop(boolean slow) {
         dropped.incrementAndGet();
-        tap.countDropped(reason);
+        tap.countDropped(slow);
     }
 
     private boolean at(String pipeline, String point, LogRecord record) {

@@ -29,6 +29,8 @@ public final class Tap {
     private final io.prometheus.metrics.core.metrics.Gauge clientsGauge;
     private final Counter sent;
     private final Counter dropped;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint droppedSlow;
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint droppedRate;
 
     private final Map<String, java.util.Set<String>> stagesOf;
 
@@ -43,6 +45,9 @@ public final class Tap {
         this.dropped = metrics.counter("outrigger_tap_records_dropped_total",
                 "Records a tap left out because its client could not keep up or its per-second cap was reached", "reason");
         this.clientsGauge = metrics.gauge("outrigger_tap_clients", "Tap clients connected");
+        // looked up once: a client that stops reading makes every record a drop
+        this.droppedSlow = dropped.labelValues("client_slow");
+        this.droppedRate = dropped.labelValues("rate_limited");
     }
 
     /** True while a client is connected: the pipelines call {@link #offer} only then. */
@@ -88,5 +93,5 @@ public final class Tap {
 
     void countSent(long n) { sent.inc(n); }
 
-    void countDropped(String reason) { dropped.labelValues(reason).inc(); }
+    void countDropped(boolean slow) { (slow ? droppedSlow : droppedRate).inc(); }
 }

@@ -243,6 +243,34 @@ class PromtailConverterTest {
                         """),
                         "{\"message\":\"order placed\",\"log\":{\"level\":\"info\"}}\n{\"message\":\"noise\",\"log\":{\"level\":\"debug\"}}\n",
                         List.of(Expect.of("order placed", labels("level", "info")))),
+                new Case("metrics: counters (every line, by value), a gauge and a histogram validate and pass records on", withStages("""
+                        - regex:
+                            expression: '^(?P<level>\\w+) took=(?P<ms>\\d+)'
+                        - metrics:
+                            lines_total:
+                              type: Counter
+                              description: all lines
+                              config:
+                                match_all: true
+                                action: inc
+                            errors_total:
+                              type: Counter
+                              source: level
+                              config:
+                                value: ERROR
+                                action: inc
+                            last_ms:
+                              type: Gauge
+                              source: ms
+                              config:
+                                action: set
+                            duration_ms:
+                              type: Histogram
+                              source: ms
+                              config:
+                                buckets: [10, 100, 1000]
+                        """),
+                        "ERROR took=42\n", List.of(Expect.of("ERROR took=42", labels()))),
                 new Case("a decolorize stage strips ANSI colours", withStages("""
                         - decolorize:
                         """),
