@@ -33,6 +33,7 @@ final class JsonStage implements Stage {
     private final boolean flatten;
     private final String messageField;
     private final ParseErrors errors;
+    private final Frames frames = new Frames();   // reused: a stage serves one thread at a time
 
     JsonStage(JsonConfig config, ParseErrors errors) {
         this.source = config.source();
@@ -66,7 +67,7 @@ final class JsonStage implements Stage {
         try {
             p = FACTORY.createParser(utf8, 0, utf8.length);
             if (p.nextToken() != JsonToken.START_OBJECT) return NOT_AN_OBJECT;
-            members(p, into, flatten);
+            rootMembers(p, into);
         } catch (JsonProcessingException e) {
             return describe(e, p);
         } catch (IOException | RuntimeException e) {
@@ -90,6 +91,33 @@ final class JsonStage implements Stage {
         return "invalid JSON: " + what + (offset >= 0 ? " at offset " + offset : "");
     }
 
+    /** The top-level members: scalars put straight in, a nested object or array walked by {@link #walk}. */
+    private void rootMembers(JsonParser p, Fields.Builder into) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.START_OBJECT) {
+                if (flatten) {
+                    int before = into.size();
+                    walk(p, MERGE, into, name, into, true, frames);
+                    if (into.size() == before) into.put(name, new Value.Obj(Fields.EMPTY));
+                } else {
+                    Fields.Builder nested = Fields.builder();
+                    walk(p, MERGE, nested, null, nested, false, frames);
+                    into.put(name, new Value.Obj(nested.build()));
+                }
+            } else if (v == JsonToken.START_ARRAY) {
+                List<Value> items = new ArrayList<>();
+                walk(p, ARRAY, items, null, null, false, frames);
+                into.put(name, new Value.Arr(items));
+            } else {
+                into.put(name, scalar(p, v));
+            }
+        }
+        if (t != JsonToken.END_OBJECT) throw new IOException("unexpected token " + t);
+    }
+
     // kinds of open containers
     private static final byte MERGE = 0;   // an object whose members go into the root builder (with flatten, under a prefix)
     private static final byte OBJECT = 1;  // an object with its own builder, becoming a Value.Obj
@@ -102,18 +130,36 @@ final class JsonStage implements Stage {
      * allows 1000 levels) needs no call stack.
      */
     private static void members(JsonParser p, Fields.Builder root, boolean flatten) throws IOException {
-        walk(p, MERGE, root, root, flatten);
+        walk(p, MERGE, root, null, root, flatten, new Frames());
     }
 
-    /** {@link #members}, or with {@code kind} ARRAY the items of an array into {@code top}, up to its end. */
-    private static void walk(JsonParser p, byte kind, Object top, Fields.Builder root, boolean flatten) throws IOException {
+    /** The stack of open containers of {@link #walk}, kept between lines by the stage. */
+    private static final class Frames {
         byte[] kinds = new byte[8];
         Object[] containers = new Object[8];   // the Fields.Builder or List<Value> a frame fills
         String[] keys = new String[8];         // the key under which a frame's value goes into its parent (MERGE: its prefix)
         int[] sizes = new int[8];              // MERGE: the root's size when the frame opened
+    }
+
+    /**
+     * {@link #members} (with {@code prefix}, under that prefix), or with {@code kind} ARRAY the items of an array
+     * into {@code top}, up to its end.
+     */
+    private static void walk(JsonParser p, byte kind, Object top, String prefix, Fields.Builder root, boolean flatten,
+            Frames f) throws IOException {
+        try {
+            walk(p, kind, top, prefix, root, flatten, f, f.kinds, f.containers, f.keys, f.sizes);
+        } finally {
+            java.util.Arrays.fill(f.containers, null);   // hold no record's values between lines
+        }
+    }
+
+    private static void walk(JsonParser p, byte kind, Object top, String prefix, Fields.Builder root, boolean flatten,
+            Frames f, byte[] kinds, Object[] containers, String[] keys, int[] sizes) throws IOException {
         int d = 0;
         kinds[0] = kind;
         containers[0] = top;
+        keys[0] = prefix;
         while (true) {
             JsonToken t = p.nextToken();
             String key = null;
@@ -146,10 +192,10 @@ final class JsonStage implements Stage {
             if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                 if (++d == kinds.length) {
                     int n = d * 2;
-                    kinds = java.util.Arrays.copyOf(kinds, n);
-                    containers = java.util.Arrays.copyOf(containers, n);
-                    keys = java.util.Arrays.copyOf(keys, n);
-                    sizes = java.util.Arrays.copyOf(sizes, n);
+                    f.kinds = kinds = java.util.Arrays.copyOf(kinds, n);
+                    f.containers = containers = java.util.Arrays.copyOf(containers, n);
+                    f.keys = keys = java.util.Arrays.copyOf(keys, n);
+                    f.sizes = sizes = java.util.Arrays.copyOf(sizes, n);
                 }
                 keys[d] = key;
                 if (t == JsonToken.START_ARRAY) {
@@ -228,7 +274,7 @@ final class JsonStage implements Stage {
         }
         if (t == JsonToken.START_ARRAY) {
             List<Value> items = new ArrayList<>();
-            walk(p, ARRAY, items, null, false);
+            walk(p, ARRAY, items, null, null, false, new Frames());
             return new Value.Arr(items);
         }
         return scalar(p, t);
