@@ -24,7 +24,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.AnnotatedConstructor;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBufferReadContext;
 import io.outrigger.core.config.ByteSize;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,28 +88,36 @@ final class Binder {
         Reporter reporter = new Reporter(path, tree, type, extraKeys);
         C value = null;
         Exception failure = null;
-        try {
-            value = typed.withHandler(reporter).readValue(tree);
-        } catch (IOException | RuntimeException e) {
-            failure = e;
+        Set<String> escaped = new HashSet<>();
+        while (true) {
+            try {
+                value = typed.withHandler(reporter).readValue(tree);
+                failure = null;
+                break;
+            } catch (ValueInstantiationException e) {
+                failure = e;
+                break;
+            } catch (IOException | RuntimeException e) {
+                // one the handler is not asked about (a number out of range, a config class that cannot be bound):
+                // reported, then bound again with a null there to find the problems after it
+                failure = e;
+                report(path, tree, e, extraKeys);
+                List<Object> steps = e instanceof JsonMappingException m ? steps(m.getPath()) : List.of();
+                if (!escaped.add(render(steps, steps.size())) || !nullOut(tree, steps)) break;
+            }
         }
-        found |= reporter.found;
+        found |= reporter.found || !escaped.isEmpty();
         for (List<Object> key : reporter.unknownKeys) {
             if (at(tree, key, key.size() - 1) instanceof ObjectNode holder) holder.remove((String) key.getLast());
         }
         List<List<Object>> bad = new ArrayList<>();
         reported(tree, path, new ArrayList<>(), bad);
         if (failure == null && !found && bad.isEmpty()) return value;
-        if (failure instanceof ValueInstantiationException e) {
-            if (!found && bad.isEmpty()) {
-                // a record's constructor refused the values it was given (else that may follow from the problems found)
-                List<Object> steps = steps(e.getPath());
-                problems.addBroken(join(path, render(steps, steps.size())), message(e, null));
-                bad.add(steps);
-            }
-        } else if (failure != null) {
-            // one the handler is not asked about (a number out of range, a config class that cannot be bound)
-            report(path, tree, failure, extraKeys);
+        if (failure instanceof ValueInstantiationException e && !found && bad.isEmpty()) {
+            // a record's constructor refused the values it was given (else that may follow from the problems found)
+            List<Object> steps = steps(e.getPath());
+            problems.addBroken(join(path, render(steps, steps.size())), message(e, null));
+            bad.add(steps);
         }
         for (List<Object> steps : bad) {
             if (takeOut(path, tree, typed.getValueType(), steps) == Outcome.NONE) {
@@ -201,7 +212,7 @@ final class Binder {
         }
     }
 
-    /** Binds {@code tree} taking out, one at a time, the record components Jackson still fails on. */
+    /** Binds {@code tree} taking out, one at a time, the unknown keys and record components Jackson still fails on. */
     private <C> C withoutBadValues(String path, JsonNode tree, ObjectReader typed, Set<String> extraKeys) {
         for (int tries = 0; tries < 1000; tries++) {
             List<Object> steps;
@@ -210,6 +221,11 @@ final class Binder {
             } catch (JsonMappingException e) {
                 steps = steps(e.getPath());
                 if (!(e instanceof ValueInstantiationException)) report(path, tree, e, extraKeys);
+                if (e instanceof UnrecognizedPropertyException && !steps.isEmpty()
+                        && at(tree, steps, steps.size() - 1) instanceof ObjectNode holder
+                        && holder.remove((String) steps.getLast()) != null) {
+                    continue;
+                }
             } catch (IOException | RuntimeException e) {
                 problems.markBroken(path);
                 return null;
@@ -221,6 +237,19 @@ final class Binder {
             }
         }
         return null;
+    }
+
+    /** Replaces the value at {@code steps} with null; false if there is none, or it is null already. */
+    private static boolean nullOut(JsonNode tree, List<Object> steps) {
+        if (steps.isEmpty()) return false;
+        JsonNode holder = at(tree, steps, steps.size() - 1);
+        Object last = steps.getLast();
+        JsonNode current = at(tree, steps, steps.size());
+        if (current == null || current.isNull()) return false;
+        if (holder instanceof ArrayNode a && last instanceof Integer i) a.set(i, NullNode.getInstance());
+        else if (holder instanceof ObjectNode o && last instanceof String key) o.set(key, NullNode.getInstance());
+        else return false;
+        return true;
     }
 
     private enum Outcome { REMOVED, ABSENT, NONE }
