@@ -187,7 +187,9 @@ final class Binder {
             if (annotations.findCreatorAnnotation(config, c) == JsonCreator.Mode.DELEGATING) return null;
         }
         Map<String, JavaType> components = new LinkedHashMap<>();
-        for (BeanPropertyDefinition p : description.findProperties()) components.put(p.getName(), p.getPrimaryType());
+        for (BeanPropertyDefinition p : description.findProperties()) {
+            if (p.couldDeserialize()) components.put(p.getName(), p.getPrimaryType()); // not an isX()-only "property"
+        }
         return components;
     }
 
@@ -270,7 +272,7 @@ final class Binder {
             } else if (step instanceof String key && !t.isPrimitive() && !t.isJavaLangObject()) {
                 BeanPropertyDefinition property = null;
                 for (BeanPropertyDefinition p : config.introspect(t).findProperties()) {
-                    if (p.getName().equals(key)) property = p;
+                    if (p.getName().equals(key) && p.couldDeserialize()) property = p;
                 }
                 if (property == null) break;
                 depth = i + 1;

@@ -26,7 +26,9 @@ class BinderTest {
 
     enum Mode { head, tail }
 
-    record Auth(String username, Secret password) {}
+    record Auth(String username, Secret password) {
+        public boolean isNone() { return username == null && password == null; }
+    }
 
     record Metric(String type, List<Double> buckets) {
         Metric {
@@ -96,6 +98,12 @@ class BinderTest {
         assertEquals(Duration.ofSeconds(1), c.batch().maxWait());
         assertTrue(problems.isBroken("outputs.x.paths"), "a \"required\" at the list would repeat the problem in it");
         assertTrue(problems.isBroken("outputs.x.auth.username"), "the key the unknown one stands for");
+    }
+
+    @Test
+    void onlyKeysTheRecordCanTakeAreKnown() {
+        bind("{\"auth\": {\"nonee\": true}}", Config.class);
+        assertEquals(Set.of("outputs.x.auth.nonee: unknown key \"nonee\" (known keys: password, username)"), found());
     }
 
     @Test
