@@ -85,6 +85,7 @@ public final class PromtailConverter {
         o.setIndicatorIndent(0);
         o.setWidth(1000);
         o.setSplitLines(false);
+        o.setDereferenceAliases(true); // the loader takes no YAML aliases
         return new Yaml(o).dump(doc);
     }
 
@@ -1027,7 +1028,7 @@ public final class PromtailConverter {
                 }
             }
             // Promtail labels a metric's series with the line's labels
-            if (!labelNames.isEmpty()) o.put("labels", labelNames);
+            if (!labelNames.isEmpty()) o.put("labels", new ArrayList<>(labelNames)); // a copy each: a shared list would be written as a YAML alias
             metrics.put(m.key(), o);
         }
         if (metrics.isEmpty()) return;

@@ -3,12 +3,10 @@ package io.outrigger.agent.runtime;
 import io.outrigger.agent.config.StageSpec;
 import io.outrigger.agent.tap.Tap;
 import io.outrigger.core.event.LogRecord;
-import io.outrigger.core.config.RecordBinder;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
 import io.outrigger.parsers.process.Condition;
-import io.outrigger.parsers.process.ConditionConfig;
 import io.outrigger.parsers.process.MatchStage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,7 +40,7 @@ public final class Stages {
                     if (tap != null) {
                         for (int j = 0; j < nested.size(); j++) nested.set(j, new TappedStage(nested.get(j), tap, pipeline, inner + j));
                     }
-                    out.add(new MatchStage(Condition.of(condition(m)), nested));
+                    out.add(new MatchStage(Condition.of(m.when()), nested));
                 }
             }
         }
@@ -80,14 +78,5 @@ public final class Stages {
         @Override public void endOfStream(String streamId, StageOutput out) { inner.endOfStream(streamId, watch(out)); }
 
         @Override public void flush(StageOutput out) { inner.flush(watch(out)); }
-    }
-
-    private static ConditionConfig condition(StageSpec.Match m) {
-        try {
-            return RecordBinder.bind(m.when(), ConditionConfig.class);
-        } catch (RecordBinder.BindException e) {
-            // the loader bound and checked this condition already
-            throw new IllegalStateException(m.path() + ".match.when" + e.path() + ": " + e.getMessage(), e);
-        }
     }
 }
