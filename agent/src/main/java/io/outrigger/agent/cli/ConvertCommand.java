@@ -101,7 +101,7 @@ final class ConvertCommand implements Callable<Integer> {
             if (output == null) out.print(text);
             else Files.writeString(output, text, StandardCharsets.UTF_8);
             out.flush();
-            if (!r.notes().isEmpty()) err.println(r.notes().size() + " settings left out (listed above).");
+            if (!r.notes().isEmpty()) err.println(r.notes().size() + (r.notes().size() == 1 ? " setting" : " settings") + " left out (listed above).");
             inputs = r.inputs();
             if (dir == null) dir = r.dataDir();
             if (positions == null && r.positionsFile() != null) {

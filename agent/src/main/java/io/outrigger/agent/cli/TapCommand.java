@@ -90,7 +90,7 @@ final class TapCommand implements Callable<Integer> {
                 return 1;
             }
         } catch (IOException e) {
-            err.println("outrigger tap: cannot reach " + target + ": " + e.getMessage());
+            err.println("outrigger tap: cannot reach " + target + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             err.flush();
             return 1;
         }

@@ -58,7 +58,7 @@ final class TopCommand implements Callable<Integer> {
                 }
                 text = r.body();
             } catch (IOException e) {
-                err.println("outrigger top: cannot reach " + metrics + ": " + e.getMessage());
+                err.println("outrigger top: cannot reach " + metrics + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
                 err.flush();
                 return 1;
             }
