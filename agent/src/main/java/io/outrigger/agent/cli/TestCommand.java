@@ -66,15 +66,6 @@ final class TestCommand implements Callable<Integer> {
             for (Map.Entry<String, Object> e : expect.get(i).entrySet()) {
                 String key = e.getKey();
                 Object want = e.getValue();
-                String actual = switch (key) {
-                    case "message" -> r.message();
-                    case "@timestamp", "timestamp" -> r.timestamp().toString();
-                    case "labels" -> null;
-                    default -> {
-                        Value v = r.fields().getPath(key);
-                        yield v == null ? null : v instanceof Value.Str s ? s.value() : RecordJson.valueToJson(v);
-                    }
-                };
                 if (key.equals("labels")) {
                     if (!(want instanceof Map<?, ?> m)) {
                         problems.add("record " + (i + 1) + ": labels: expect a map");
@@ -89,18 +80,28 @@ final class TestCommand implements Callable<Integer> {
                     }
                     continue;
                 }
-                String expected = expectedText(want);
+                if (key.equals("message") || key.equals("@timestamp") || key.equals("timestamp")) {
+                    String actual = key.equals("message") ? r.message() : r.timestamp().toString();
+                    String expected = expectedText(want);
+                    if (!matches(expected, actual, !key.equals("message"))) {
+                        problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got " + quote(actual));
+                    }
+                    continue;
+                }
+                // a field: its value and its type ("404" is a string, 404 a number)
+                Value actual = r.fields().getPath(key);
+                Value expected = toValue(want);
                 if (actual == null) {
-                    problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got no such field");
-                } else if (!matches(want, expected, actual, key.equals("@timestamp") || key.equals("timestamp"))) {
-                    problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got " + quote(actual));
+                    problems.add("record " + (i + 1) + ": " + key + ": expected " + describe(expected) + ", got no such field");
+                } else if (!sameTyped(expected, actual)) {
+                    problems.add("record " + (i + 1) + ": " + key + ": expected " + describe(expected) + ", got " + describe(actual));
                 }
             }
         }
         return problems;
     }
 
-    private static boolean matches(Object want, String expected, String actual, boolean time) {
+    private static boolean matches(String expected, String actual, boolean time) {
         if (expected.equals(actual)) return true;
         if (time) {
             try {
@@ -109,14 +110,32 @@ final class TestCommand implements Callable<Integer> {
                 return false;
             }
         }
-        if (want instanceof Number n) {
-            try {
-                return Double.parseDouble(actual) == n.doubleValue();
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
         return false;
+    }
+
+    /** Equal values of the same JSON type; integers and floats are both numbers (2 equals 2.0). */
+    private static boolean sameTyped(Value expected, Value actual) {
+        if (isNumber(expected) && isNumber(actual)) return number(expected) == number(actual);
+        return expected.getClass() == actual.getClass() && RecordJson.valueToJson(expected).equals(RecordJson.valueToJson(actual));
+    }
+
+    private static boolean isNumber(Value v) { return v instanceof Value.Int || v instanceof Value.Float; }
+
+    private static double number(Value v) { return v instanceof Value.Int i ? i.value() : ((Value.Float) v).value(); }
+
+    /** The value as JSON, with its type when the JSON alone could mislead: {@code "404" (a string)}, {@code 404 (a number)}. */
+    private static String describe(Value v) {
+        String type = switch (v) {
+            case Value.Str s -> "a string";
+            case Value.Int n -> "a number";
+            case Value.Float n -> "a number";
+            case Value.Bool b -> "a boolean";
+            case Value.Arr a -> "a list";
+            case Value.Obj o -> "a map";
+            default -> "null";
+        };
+        String json = RecordJson.valueToJson(v).replace("\n", "\\n");
+        return v instanceof Value.Null ? "null" : json + " (" + type + ")";
     }
 
     private static String expectedText(Object want) {
