@@ -24,24 +24,29 @@ final class Hangup {
 
     private Hangup() {}
 
-    /** Installs {@code handler} for SIGHUP; returns false (and logs why) when SIGHUP stays ignored. */
-    static boolean handle(SignalHandler handler) {
+    /**
+     * Installs {@code handler} for SIGHUP. Returns null when that simply worked, else what to log once logging is set
+     * up (SIGHUP was inherited as ignored: reset, or still ignored and why).
+     */
+    static Note handle(SignalHandler handler) {
         Signal hup = new Signal("HUP");
-        if (Signal.handle(hup, handler) != SignalHandler.SIG_IGN) return true;
+        if (Signal.handle(hup, handler) != SignalHandler.SIG_IGN) return null;
         try {
             resetToDefault();
         } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "SIGHUP is ignored by the process that started the agent and cannot be"
+            return new Note(System.Logger.Level.WARNING, "SIGHUP is ignored by the process that started the agent and cannot be"
                     + " reset (" + e + "): SIGHUP will not reload the config; restart the agent to apply a new one");
-            return false;
         }
         if (Signal.handle(hup, handler) == SignalHandler.SIG_IGN) {
-            LOG.log(System.Logger.Level.WARNING, "SIGHUP is ignored by the process that started the agent: SIGHUP will"
+            return new Note(System.Logger.Level.WARNING, "SIGHUP is ignored by the process that started the agent: SIGHUP will"
                     + " not reload the config; restart the agent to apply a new one");
-            return false;
         }
-        LOG.log(System.Logger.Level.INFO, "SIGHUP was ignored by the process that started the agent; it reloads the config now");
-        return true;
+        return new Note(System.Logger.Level.INFO, "SIGHUP was ignored by the process that started the agent; it reloads the config now");
+    }
+
+    /** A message for the agent's log. */
+    record Note(System.Logger.Level level, String message) {
+        void log() { LOG.log(level, message); }
     }
 
     /** {@code signal(SIGHUP, SIG_DFL)} through {@code java.lang.foreign}. */

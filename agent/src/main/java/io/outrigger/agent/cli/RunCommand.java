@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
         AtomicReference<Supervisor> started = new AtomicReference<>();
         AtomicInteger signals = new AtomicInteger();
         boolean[] hupBeforeStart = {false};
-        Hangup.handle(sig -> {
+        Hangup.Note hangup = Hangup.handle(sig -> {
             synchronized (hupBeforeStart) {
                 if (started.get() == null) {
                     hupBeforeStart[0] = true;
@@ -50,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
         PipelineConfig loaded = config.load(spec.commandLine().getErr());
         if (loaded == null) return Main.EXIT_CONFIG;
         LogSetup.configure(loaded.agent().logFormat(), loaded.agent().logLevel());
+        if (hangup != null) hangup.log();
         String dataDirProblem = DataDir.problem(loaded.agent().dataDir());
         if (dataDirProblem != null) {
             spec.commandLine().getErr().println("outrigger: agent.data_dir " + loaded.agent().dataDir() + ": " + dataDirProblem);
