@@ -1,6 +1,5 @@
 package io.outrigger.agent.cli;
 
-import io.outrigger.agent.config.InputSpec;
 import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.runtime.SampleRunner;
@@ -56,8 +55,7 @@ final class DryRunCommand implements Callable<Integer> {
         PipelineSpec pipeline = choosePipeline(loaded);
         byte[] data = input.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(input));
         // lines are cut as the pipeline's (first) input cuts them: its max_line_bytes and skip_empty_lines
-        InputSpec from = pipeline.from().isEmpty() ? null : loaded.inputs().get(pipeline.from().getFirst());
-        FileInputConfig lines = from != null && from.config() instanceof FileInputConfig f ? f : FileInputConfig.of();
+        FileInputConfig lines = SampleRunner.lineHandling(loaded, pipeline);
         String source = input.equals("-") ? "stdin" : input;
         boolean pretty = format.equals("pretty");
         SampleRunner.Inspector inspector = !inspect ? null : new SampleRunner.Inspector() {

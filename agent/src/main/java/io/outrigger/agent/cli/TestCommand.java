@@ -1,6 +1,7 @@
 package io.outrigger.agent.cli;
 
 import io.outrigger.agent.config.PipelineConfig;
+import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.config.TestCase;
 import io.outrigger.agent.runtime.SampleRunner;
 import io.outrigger.core.event.Fields;
@@ -8,6 +9,7 @@ import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.event.Value;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +40,9 @@ final class TestCommand implements Callable<Integer> {
         }
         int failed = 0;
         for (TestCase t : loaded.tests()) {
-            List<LogRecord> got = new SampleRunner(loaded.pipelines().get(t.pipeline()), System.getenv(), InstantSource.system())
-                    .run(t.input(), "test", null);
+            PipelineSpec pipeline = loaded.pipelines().get(t.pipeline());
+            List<LogRecord> got = new SampleRunner(pipeline, System.getenv(), InstantSource.system())
+                    .run(t.input().getBytes(StandardCharsets.UTF_8), SampleRunner.lineHandling(loaded, pipeline), "test", null);
             List<String> problems = compare(t.expect(), got);
             if (problems.isEmpty()) {
                 out.println("PASS  " + t.name());

@@ -1,5 +1,7 @@
 package io.outrigger.agent.runtime;
 
+import io.outrigger.agent.config.InputSpec;
+import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.config.StageSpec;
 import io.outrigger.core.checkpoint.CheckpointStore;
@@ -50,6 +52,15 @@ public final class SampleRunner {
         this.pipeline = pipeline;
         this.env = env;
         this.clock = clock;
+    }
+
+    /**
+     * How the pipeline's (first) input cuts lines: its config when it is a file input (max_line_bytes,
+     * skip_empty_lines), else the file input's defaults.
+     */
+    public static FileInputConfig lineHandling(PipelineConfig config, PipelineSpec pipeline) {
+        InputSpec from = pipeline.from().isEmpty() ? null : config.inputs().get(pipeline.from().getFirst());
+        return from != null && from.config() instanceof FileInputConfig f ? f : FileInputConfig.of();
     }
 
     /** Runs {@code text} (one record per line) through fresh stages, lines handled as the file input's defaults do. */
