@@ -24,6 +24,13 @@ public record Batch(List<LogRecord> records, long bytes, int attempt) {
 
     public int size() { return records.size(); }
 
+    /** Some of these records sent again at once, not as a retry (a half of a split batch): the same attempt. */
+    public Batch part(List<LogRecord> subset) {
+        long b = 0;
+        for (LogRecord r : subset) b += r.sizeEstimate();
+        return new Batch(subset, b, attempt);
+    }
+
     public Batch retry(List<LogRecord> subset) {
         long b = 0;
         for (LogRecord r : subset) b += r.sizeEstimate();
