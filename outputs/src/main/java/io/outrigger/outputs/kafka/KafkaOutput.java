@@ -3,6 +3,7 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
@@ -41,8 +42,13 @@ import org.apache.kafka.common.errors.InterruptException;
  * batch, not as many as its buffer takes.
  *
  * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
- * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
- * Retryable {@code "connection"} until it can make one.
+ * before DNS knows the Kafka service) the output tries again on each send, answering Retryable
+ * {@code connection} until it can make one.
+ *
+ * <p><b>Order.</b> Records of one partition are stored in the order of their batches: the producer keeps order
+ * within a partition (idempotence), and once a batch came back retryable, a batch queued behind it that is not
+ * itself a retry is answered retryable at once without being sent, until a retried batch is delivered. The shared
+ * sender sends retries oldest first and no new batch meanwhile ({@link #keepsOrder()}).
  */
 final class KafkaOutput implements Output {
 
@@ -58,8 +64,9 @@ final class KafkaOutput implements Output {
     private final Counter invalid;
     /** False when a configured interceptor or partitioner could keep a record's value after send(). */
     private final boolean valueReuseAllowed;
-    private volatile boolean healthy = true;
     private volatile boolean closed;
+    /** A batch came back retryable and no retry was delivered since: a first send is held back (see class doc). */
+    private volatile SendResult.Retryable holding;
 
     /** Makes the producer; throws when it cannot yet (with a message free of secrets). */
     interface ProducerSource {
@@ -71,7 +78,6 @@ final class KafkaOutput implements Output {
         this.name = name;
         this.producer = producer;
         this.source = source;
-        this.healthy = producer != null;
         this.executor = executor;
         this.encoders = ThreadLocal.withInitial(encoderFactory);
         this.invalid = invalid;
@@ -92,13 +98,13 @@ final class KafkaOutput implements Output {
                                                  java.util.function.Function<CompletableFuture<SendResult>, Runnable> task) {
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         if (closed) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
             return future;
         }
         try {
             executor.execute(task.apply(future));
         } catch (RejectedExecutionException e) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
         }
         return future;
     }
@@ -114,18 +120,23 @@ final class KafkaOutput implements Output {
         }
 
         @Override public void run() {
+            SendResult.Retryable held = holding;
+            if (held != null && batch.attempt() == 1) {
+                future.complete(new SendResult.Retryable(held.reason(), "held back behind a batch waiting for its retry: "
+                        + held.detail()));
+                return;
+            }
             Producer<byte[], byte[]> p;
             try {
                 p = producer();
                 if (p == null) {
-                    healthy = false;
-                    future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
+                    future.complete(new SendResult.Retryable(Reason.CONNECTION, "output " + name + " has no Kafka producer yet: "
                             + lastCreationError));
                     return;
                 }
-                produceAll(p, batch.records(), future);
+                produceAll(p, batch, future);
             } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
-                future.complete(new SendResult.Retryable("kafka_error", e.toString()));
+                future.complete(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
                 return;
             }
             flush(p);
@@ -166,13 +177,14 @@ final class KafkaOutput implements Output {
         return producer;
     }
 
-    private void produceAll(Producer<byte[], byte[]> producer, List<LogRecord> records, CompletableFuture<SendResult> future) {
+    private void produceAll(Producer<byte[], byte[]> producer, Batch batch, CompletableFuture<SendResult> future) {
+        List<LogRecord> records = batch.records();
         int n = records.size();
         if (n == 0) {
             future.complete(SendResult.DELIVERED);
             return;
         }
-        InFlight flight = new InFlight(n, future);
+        InFlight flight = new InFlight(n, batch.attempt(), future);
         RecordEncoder encoder = encoders.get();
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
@@ -183,11 +195,11 @@ final class KafkaOutput implements Output {
                 pr = encoder.encode(records.get(i), reuse);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
-                flight.done(i, new SendResult.Rejected(e.reason, e.getMessage()));
+                flight.done(i, new SendResult.Rejected(Reason.INVALID_RECORD, e.getMessage()));
                 continue;
             } catch (RuntimeException e) {
                 invalid.labelValues(name, "serialization").inc();
-                flight.done(i, new SendResult.Rejected("serialization", e.toString()));
+                flight.done(i, new SendResult.Rejected(Reason.INVALID_RECORD, e.toString()));
                 continue;
             }
             if (stalled != null) {
@@ -223,21 +235,27 @@ final class KafkaOutput implements Output {
         final AtomicReferenceArray<SendResult> results;
         final AtomicInteger remaining;
         final CompletableFuture<SendResult> future;
+        final int attempt;
+        volatile SendResult.Retryable firstRetry;
 
-        InFlight(int n, CompletableFuture<SendResult> future) {
+        InFlight(int n, int attempt, CompletableFuture<SendResult> future) {
             this.results = new AtomicReferenceArray<>(n);
             this.remaining = new AtomicInteger(n);
+            this.attempt = attempt;
             this.future = future;
         }
 
         void done(int index, SendResult result) {
-            if (result instanceof SendResult.Delivered) {
-                if (!healthy) healthy = true;
-            } else {
-                if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) healthy = false;
+            if (!(result instanceof SendResult.Delivered)) {
+                if (result instanceof SendResult.Retryable r && r.reason() != Reason.CLOSED && firstRetry == null) firstRetry = r;
                 results.set(index, result);
             }
-            if (remaining.decrementAndGet() == 0) future.complete(summary());
+            if (remaining.decrementAndGet() == 0) {
+                // set before the answer, so the batch queued behind this one already sees it
+                if (firstRetry != null) holding = firstRetry;
+                else if (attempt > 1) holding = null;
+                future.complete(summary());
+            }
         }
 
         private SendResult summary() {
@@ -265,8 +283,9 @@ final class KafkaOutput implements Output {
         return new SendResult.PerRecord(Arrays.asList(copy));
     }
 
+    /** Kafka keeps records of one partition in order (see class doc). */
     @Override
-    public boolean isHealthy() { return healthy && !closed; }
+    public boolean keepsOrder() { return true; }
 
     /** Waits for queued batches to be handed to the producer, then flushes and closes it within the timeout. */
     @Override
@@ -280,7 +299,7 @@ final class KafkaOutput implements Output {
                 LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being handed to the producer after {1}",
                         name, closeTimeout);
                 for (Runnable r : executor.shutdownNow()) {
-                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed"));
                 }
             }
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.outputs.common.PemTls;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -40,20 +41,24 @@ import okhttp3.Response;
 
 /**
  * Pushes batches to Loki's {@code /loki/api/v1/push}. Per send it renders each record's line, rejects locally what
- * Loki would refuse anyway ({@code max_line_bytes}: reason {@code too_large}; no labels: {@code no_labels}; the
+ * Loki would refuse anyway ({@code max_line_bytes}: reason {@code too_large}; no labels: {@code invalid_record}; the
  * {@code out_of_order: drop} guard: {@code out_of_order}), groups the rest by tenant (one request each, in
  * parallel) and by stream, and classifies Loki's answers with {@link LokiResponseClassifier}.
  *
+ * <p><b>Refused entries.</b> Loki answers 400 to a push with some invalid entries (too old, too new, too long)
+ * after storing the valid ones, and names only one refused entry. The answer is {@code Split}: the shared sender
+ * sends the push again in halves, down to the single refused entries, which it dead-letters with Loki's message.
+ * Sending a stored entry again is harmless: Loki answers an identical entry with success and stores it once.
+ *
  * <p><b>Rate limits.</b> Loki answers 429 without Retry-After, and answers 429 every time to a push larger than
- * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again, this
- * output sends it again at once, itself, in two halves one after the other (an async chain, no sleeping) and
- * answers per record: what a half delivered is done, what still got 429 is retryable and comes back as a smaller
- * batch, which is split again. A single record still refused after that is rejected ({@code rate_limited}).
+ * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again,
+ * the answer is {@code Split(too_large)}: the shared sender sends it in halves.
  *
  * <p><b>Out of order.</b> The newest timestamp delivered per tenant and stream is remembered (up to
  * {@value #MAX_TRACKED_STREAMS} streams, then forgotten all at once); an entry older than it is sent anyway
  * ({@code accept}), rejected ({@code drop}) or sent with that newest timestamp ({@code clamp}). Batches in flight
- * at once are not ordered against each other (Loki 2.4+ accepts unordered writes within an hour).
+ * at once are not ordered against each other (Loki 2.4+ accepts unordered writes within an hour); a batch waiting
+ * for its retry holds later ones back ({@link #keepsOrder()}).
  *
  * <p>Label names that are not valid Prometheus names ({@code app.kubernetes.io/name}) are sent with every invalid
  * character replaced by {@code _}; record labels win over static {@code labels} of the same name.
@@ -61,7 +66,6 @@ import okhttp3.Response;
 final class LokiOutput implements Output {
 
     static final int SPLIT_AFTER_ATTEMPTS = 5;
-    static final int UNHEALTHY_AFTER_CONNECTION_FAILURES = 3;
     static final int MAX_TRACKED_STREAMS = 100_000;
     static final String PUSH_PATH = "loki/api/v1/push";
 
@@ -82,15 +86,11 @@ final class LokiOutput implements Output {
     /** tenant -> stream -> newest delivered time (nanoseconds). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
-    private final AtomicInteger connectionFailures = new AtomicInteger();
-    private volatile boolean configFailing; // the last answer was 401, 403 or 404
     private volatile CachedToken tokenFromFile;
 
     private final CounterDataPoint outOfOrderAccepted;
     private final CounterDataPoint outOfOrderDropped;
     private final CounterDataPoint outOfOrderClamped;
-    private final CounterDataPoint authFailures;
-    private final CounterDataPoint rateLimitSplits;
 
     private record CachedToken(FileTime modified, String header) {}
 
@@ -113,10 +113,6 @@ final class LokiOutput implements Output {
         outOfOrderAccepted = ooo.labelValues(name, "accepted");
         outOfOrderDropped = ooo.labelValues(name, "dropped");
         outOfOrderClamped = ooo.labelValues(name, "clamped");
-        authFailures = ctx.metrics().counter("outrigger_output_loki_auth_failures_total",
-                "Pushes Loki refused with 401 or 403 (retried)", "output").labelValues(name);
-        rateLimitSplits = ctx.metrics().counter("outrigger_output_loki_rate_limit_splits_total",
-                "Batches sent again in halves after repeated 429 answers", "output").labelValues(name);
     }
 
     /** The OkHttp client for one output: a connection pool and dispatcher sized to its concurrency. */
@@ -164,14 +160,14 @@ final class LokiOutput implements Output {
                 labelsOf.putIfAbsent(stream, labels);
             }
             if (stream.isEmpty()) {
-                results[i] = new SendResult.Rejected("no_labels",
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD,
                         "record has no labels and Loki needs at least one per stream (set static labels)");
                 continue;
             }
             String line = renderer.render(r);
             long size = utf8Length(line);
             if (size > maxLineBytes) {
-                results[i] = new SendResult.Rejected("too_large",
+                results[i] = new SendResult.Rejected(Reason.TOO_LARGE,
                         "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
                 continue;
             }
@@ -183,7 +179,7 @@ final class LokiOutput implements Output {
                 switch (outOfOrder) {
                     case "drop" -> {
                         outOfOrderDropped.inc();
-                        results[i] = new SendResult.Rejected("out_of_order",
+                        results[i] = new SendResult.Rejected(Reason.OUT_OF_ORDER,
                                 "entry is older than the newest delivered for stream " + stream);
                         continue;
                     }
@@ -203,34 +199,16 @@ final class LokiOutput implements Output {
         return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
     }
 
-    /** Pushes one tenant's entries; on a 429 past the cap, sends them again in two halves (see class doc). */
+    /** Pushes one tenant's entries; a 429 past the cap means too large for Loki's burst size (see class doc). */
     private CompletableFuture<Void> push(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf,
                                          int attempt, SendResult[] results) {
-        return post(tenant, entries, labelsOf).thenCompose(res -> {
-            if (!(attempt > SPLIT_AFTER_ATTEMPTS && isRateLimited(res))) {
-                record(tenant, entries, res, results);
-                return CompletableFuture.completedFuture(null);
+        return post(tenant, entries, labelsOf).thenAccept(res -> {
+            if (attempt > SPLIT_AFTER_ATTEMPTS && res instanceof SendResult.Retryable r && r.reason() == Reason.RATE_LIMITED) {
+                res = new SendResult.Split(Reason.TOO_LARGE, "still rate limited after " + attempt
+                        + " attempts: larger than Loki's ingestion_burst_size_mb? " + r.detail());
             }
-            if (entries.size() == 1) {
-                String detail = ((SendResult.Retryable) res).detail();
-                record(tenant, entries, new SendResult.Rejected("rate_limited",
-                        "still rate limited after " + attempt + " attempts; a single entry over Loki's burst size? " + detail), results);
-                return CompletableFuture.completedFuture(null);
-            }
-            rateLimitSplits.inc();
-            List<LokiEntry> first = entries.subList(0, entries.size() / 2);
-            List<LokiEntry> second = entries.subList(entries.size() / 2, entries.size());
-            return post(tenant, first, labelsOf)
-                    .thenCompose(r1 -> {
-                        record(tenant, first, r1, results);
-                        return post(tenant, second, labelsOf);
-                    })
-                    .thenAccept(r2 -> record(tenant, second, r2, results));
+            record(tenant, entries, res, results);
         });
-    }
-
-    private static boolean isRateLimited(SendResult r) {
-        return r instanceof SendResult.Retryable x && x.reason().equals("http_429");
     }
 
     private void record(String tenant, List<LokiEntry> entries, SendResult res, SendResult[] results) {
@@ -265,33 +243,20 @@ final class LokiOutput implements Output {
             request = rb.build();
         } catch (IOException | RuntimeException e) {
             // an unreadable token file or an encoding failure: retried, so a fixed file takes effect
-            return CompletableFuture.completedFuture(new SendResult.Retryable("local_error", e.getMessage()));
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, e.getMessage()));
         }
         CompletableFuture<SendResult> f = new CompletableFuture<>();
         client.newCall(request).enqueue(new Callback() {
             @Override public void onFailure(Call call, IOException e) {
-                if (connectionFailures.incrementAndGet() == UNHEALTHY_AFTER_CONNECTION_FAILURES) {
-                    LOG.log(System.Logger.Level.WARNING, "Loki at {0} unreachable: {1}", pushUrl.redact(), e.toString());
-                }
                 f.complete(LokiResponseClassifier.classifyFailure(e));
             }
 
             @Override public void onResponse(Call call, Response response) {
                 try (response) {
                     String text = response.code() >= 300 ? response.body().string() : "";
-                    connectionFailures.set(0);
-                    SendResult res = classifier.classify(response.code(), text, response.header("Retry-After"));
-                    boolean misconfigured = LokiResponseClassifier.isConfigFailure(res);
-                    if (LokiResponseClassifier.isAuthFailure(res)) authFailures.inc();
-                    if (misconfigured && !configFailing) {
-                        LOG.log(System.Logger.Level.WARNING, "Loki at {0} refuses pushes (check url, credentials, tenant): {1}",
-                                pushUrl.redact(), ((SendResult.Retryable) res).detail());
-                    }
-                    configFailing = misconfigured;
-                    f.complete(res);
+                    f.complete(classifier.classify(response.code(), text, response.header("Retry-After")));
                 } catch (IOException | RuntimeException e) {
-                    connectionFailures.incrementAndGet();
-                    f.complete(new SendResult.Retryable("connection", "reading the answer failed: " + e.getMessage()));
+                    f.complete(new SendResult.Retryable(Reason.CONNECTION, "reading the answer failed: " + e.getMessage()));
                 }
             }
         });
@@ -380,9 +345,8 @@ final class LokiOutput implements Output {
         return first;
     }
 
-    @Override public boolean isHealthy() {
-        return connectionFailures.get() < UNHEALTHY_AFTER_CONNECTION_FAILURES && !configFailing;
-    }
+    /** Loki keeps entries per stream in order of arrival (see class doc). */
+    @Override public boolean keepsOrder() { return true; }
 
     @Override public void close() {
         client.dispatcher().executorService().shutdown();
