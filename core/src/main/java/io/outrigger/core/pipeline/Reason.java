@@ -8,6 +8,8 @@ package io.outrigger.core.pipeline;
 public enum Reason {
     /** No answer: connection refused or reset, host not found, TLS handshake failed. Retried. */
     CONNECTION("connection", true),
+    /** The TLS handshake failed: the server's certificate is not trusted or not for this host, or ours was refused. Retried. */
+    TLS("tls", true),
     /** No answer in time (request, metadata or delivery timeout). Retried. */
     TIMEOUT("timeout", true),
     /** Credentials or permissions refused (HTTP 401/403, Kafka authentication or authorization). Retried, never dead-lettered. */

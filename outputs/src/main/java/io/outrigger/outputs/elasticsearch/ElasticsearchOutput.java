@@ -11,6 +11,7 @@ import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
+import io.outrigger.outputs.common.HttpResponses;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
@@ -107,7 +108,7 @@ final class ElasticsearchOutput implements Output {
                     complete(result, () -> answerStatus(re.getResponse()));
                 } else {
                     reqConnection.inc();
-                    Reason reason = isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION; // TLS failures included
+                    Reason reason = HttpResponses.isTls(e) ? Reason.TLS : isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
                     result.complete(new SendResult.Retryable(reason, describe(e)));
                 }
             }

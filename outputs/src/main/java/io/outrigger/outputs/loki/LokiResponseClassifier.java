@@ -18,7 +18,7 @@ import java.time.InstantSource;
  * <li>404 (a wrong URL path, a gateway route missing): Retryable(not_found), for the same reason;</li>
  * <li>413 -> Split(too_large); 429 -> Retryable(rate_limited, Retry-After when given: Loki gives none);</li>
  * <li>408 and 5xx -> Retryable(server_error); other 4xx -> Rejected(bad_request);</li>
- * <li>no answer: Retryable(timeout) or Retryable(connection).</li>
+ * <li>no answer: Retryable(tls), Retryable(timeout) or Retryable(connection).</li>
  * </ul>
  */
 final class LokiResponseClassifier {
@@ -47,6 +47,7 @@ final class LokiResponseClassifier {
 
     static SendResult classifyFailure(IOException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (HttpResponses.isTls(e)) return new SendResult.Retryable(Reason.TLS, "TLS: " + msg);
         return HttpResponses.isTimeout(e)
                 ? new SendResult.Retryable(Reason.TIMEOUT, "timeout: " + msg)
                 : new SendResult.Retryable(Reason.CONNECTION, "connection failed: " + msg);

@@ -74,7 +74,7 @@ final class PromRemoteWriteOutput implements Output {
         Call call = client.newCall(rb.build());
         call.enqueue(new Callback() {
             @Override public void onFailure(Call c, IOException e) {
-                Reason reason = HttpResponses.isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
+                Reason reason = HttpResponses.isTls(e) ? Reason.TLS : HttpResponses.isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
                 result.complete(new SendResult.Retryable(reason, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
 

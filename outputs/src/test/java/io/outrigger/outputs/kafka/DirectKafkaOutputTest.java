@@ -112,7 +112,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> first = lines(0, 1000);
 
         assertEquals(SendResult.DELIVERED, send(out, first));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
         List<ScriptedBroker.Received> stored = broker.stored(topic);
         assertTrue(stored.size() > 1, "batch.size 4096 should split 1000 lines into several record batches: " + stored.size());
         assertEquals(values(first), broker.storedValues(topic));
@@ -224,7 +224,7 @@ class DirectKafkaOutputTest {
         assertEquals(List.of("line 0", "line 1", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8"),
                 broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -294,15 +294,15 @@ class DirectKafkaOutputTest {
         SendResult r = send(out, records);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("kafka_retriable", retry.reason());
+        assertEquals("server_error", retry.reason().label());
         assertTrue(tookMs < deliveryTimeoutMs + 10_000, "gave up after " + tookMs + " ms");
         assertTrue(broker.received(topic).size() > 1, "sent more than once before giving up");
         assertEquals(List.of(), broker.storedValues(topic));
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         broker.rule(topic, null);
         assertEquals(SendResult.DELIVERED, send(out, records));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
         assertEquals(values(records), broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
     }
@@ -318,9 +318,9 @@ class DirectKafkaOutputTest {
 
         SendResult r = send(out, lines(0, 3));
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("connection", retry.reason(), retry.toString());
+        assertEquals("connection", retry.reason().label(), retry.toString());
         assertTrue(retry.detail().contains("127.0.0.1:" + port), retry.detail());
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -334,8 +334,8 @@ class DirectKafkaOutputTest {
 
         SendResult r = send(out, lines(0, 3));
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("connection", retry.reason(), retry.toString());
-        assertFalse(out.isHealthy());
+        assertEquals("connection", retry.reason().label(), retry.toString());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -365,8 +365,8 @@ class DirectKafkaOutputTest {
             SendResult r = send(out, records);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r, r.toString());
-            assertEquals("connection", retry.reason(), retry.toString());
-            assertFalse(out.isHealthy());
+            assertEquals("connection", retry.reason().label(), retry.toString());
+            assertFalse(((DirectKafkaOutput) out).isHealthy());
             // not a speed check: without a bound the batch would wait one connect timeout per record batch per round
             assertTrue(tookMs < deliveryTimeoutMs + 4 * connectTimeoutMs + 3000, "answered after " + tookMs + " ms");
         } finally {
@@ -596,7 +596,7 @@ class DirectKafkaOutputTest {
         all.addAll(values(second));
         assertEquals(all, broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -637,7 +637,7 @@ class DirectKafkaOutputTest {
         out.close();
         SendResult r = future.get(30, TimeUnit.SECONDS);
         assertInstanceOf(SendResult.Retryable.class, r, r.toString());
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
         assertEquals(List.of(), broker.storedValues(topic));
     }
 
@@ -676,7 +676,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = lines(0, 2);
 
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
-        assertEquals("timeout", r.reason(), r.toString());
+        assertEquals("timeout", r.reason().label(), r.toString());
         assertEquals(List.of(), broker.received(topic));
 
         broker.topicError(topic, null);
@@ -720,8 +720,8 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = List.of(LogRecord.builder().message("m0").fields(Fields.of("pod", Value.of(key))).build());
 
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
-        assertEquals("kafka_retriable", r.reason(), r.toString());
-        assertFalse(out.isHealthy());
+        assertEquals("server_error", r.reason().label(), r.toString());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         broker.leaderless(topic);
         assertEquals(SendResult.DELIVERED, send(out, records));
@@ -876,8 +876,8 @@ class DirectKafkaOutputTest {
         Output out = output("closed", Map.of());
         out.close();
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
-        assertEquals("closed", r.reason());
-        assertFalse(out.isHealthy());
+        assertEquals("closed", r.reason().label());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -917,7 +917,7 @@ class DirectKafkaOutputTest {
             Output out = output(config(List.of("127.0.0.1:" + port, broker.address()), topic, null, null, "none", null,
                     Map.of(), "direct"));
             assertEquals(SendResult.DELIVERED, send(out, records));
-            assertTrue(out.isHealthy());
+            assertTrue(((DirectKafkaOutput) out).isHealthy());
         }
         assertEquals(25, broker.storedValues(topic).size());
     }
@@ -960,7 +960,7 @@ class DirectKafkaOutputTest {
             Output out = output(config(List.of(old.address()), "ancient", null, null, "none", null,
                     Map.of("max.block.ms", "300"), "direct"));
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
-            assertEquals("connection", r.reason(), r.toString());
+            assertEquals("connection", r.reason().label(), r.toString());
             assertTrue(r.detail().contains("too old"), r.detail());
             assertEquals(List.of(), old.received("ancient"));
         }

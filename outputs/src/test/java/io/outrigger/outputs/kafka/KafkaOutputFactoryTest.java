@@ -178,7 +178,6 @@ class KafkaOutputFactoryTest {
         var quiet = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
                 Map.of("client.id", "quiet"), null, null, null, "producer"), ctx);
         try {
-            assertTrue(quiet.isHealthy(), "a producer was made");
             assertEquals(Set.of(), jmx.queryNames(metrics, null));
         } finally {
             quiet.close();
