@@ -5,6 +5,7 @@ import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
@@ -62,6 +65,9 @@ final class KafkaOutput implements Output {
     private final ThreadLocal<RecordEncoder> encoders;
     private final Duration closeTimeout;
     private final Counter invalid;
+    private final CounterDataPoint producerRetries;
+    /** The producer's {@code record-retry-total} already counted; read and written on the output's thread only. */
+    private double producerRetriesSeen;
     /** False when a configured interceptor or partitioner could keep a record's value after send(). */
     private final boolean valueReuseAllowed;
     private volatile boolean closed;
@@ -74,7 +80,9 @@ final class KafkaOutput implements Output {
     }
 
     KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
-                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed) {
+                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed,
+                CounterDataPoint producerRetries) {
+        this.producerRetries = producerRetries;
         this.name = name;
         this.producer = producer;
         this.source = source;
@@ -140,6 +148,7 @@ final class KafkaOutput implements Output {
                 return;
             }
             flush(p);
+            countProducerRetries(p);
         }
 
         /**
@@ -159,6 +168,21 @@ final class KafkaOutput implements Output {
     }
 
     private volatile String lastCreationError = "";
+
+    /** Adds the records the producer sent again by itself since the last batch to the shared retries counter. */
+    private void countProducerRetries(Producer<byte[], byte[]> p) {
+        if (!(p instanceof KafkaProducer)) return;
+        for (Map.Entry<MetricName, ? extends Metric> e : p.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.name().equals("record-retry-total") && n.group().equals("producer-metrics")
+                    && e.getValue().metricValue() instanceof Number v) {
+                double total = v.doubleValue();
+                if (total > producerRetriesSeen) producerRetries.inc(total - producerRetriesSeen);
+                producerRetriesSeen = Math.max(producerRetriesSeen, total);
+                return;
+            }
+        }
+    }
 
     /** The producer, made now if it could not be made before; null while that still fails. */
     private synchronized Producer<byte[], byte[]> producer() {
