@@ -84,6 +84,13 @@ public final class OutputRunner {
     /** Ordered outputs: jobs that failed and are not finished; while above 0 no new batch is sent. */
     private int failingJobs;
     private long nextSeq;
+    /**
+     * Encoded bytes per byte of size estimate, learnt from what the output reports ({@link Batch#encoded}), so a
+     * batch is cut at {@code batch.max_bytes} of encoded request body, not of the in-memory estimate. 1 until the
+     * first report (the estimate is larger than the encoding, so the first batches are smaller, never larger).
+     */
+    private volatile double wirePerEstimate = 1.0;
+    private volatile boolean wireRatioLearnt;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile Reason lastFailure;
     private volatile boolean everDelivered;
@@ -176,7 +183,8 @@ public final class OutputRunner {
                     while (heldBack() || (queue.isEmpty() && !stopping)) changed.await();
                     if (queue.isEmpty()) return;
                     long deadline = oldestQueuedNanos + maxWait;
-                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxBytes && !budget.exhausted()) {
+                    double ratio = wirePerEstimate;
+                    while (!stopping && queue.size() < maxRecords && queuedBytes * ratio < maxBytes && !budget.exhausted()) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0) break;
                         changed.awaitNanos(wait);
@@ -186,7 +194,7 @@ public final class OutputRunner {
                     while (!queue.isEmpty() && cut.size() < maxRecords) {
                         LogRecord r = queue.peekFirst();
                         long size = r.sizeEstimate();
-                        if (!cut.isEmpty() && cutBytes + size > maxBytes) break;
+                        if (!cut.isEmpty() && (cutBytes + size) * ratio > maxBytes) break;
                         cut.add(queue.pollFirst());
                         cutBytes += size;
                     }
@@ -249,14 +257,16 @@ public final class OutputRunner {
     private void dispatch(Job job, Batch batch, Runnable then) {
         long start = System.nanoTime();
         batches.inc();
+        java.util.concurrent.atomic.LongAdder encoded = new java.util.concurrent.atomic.LongAdder();
         CompletableFuture<SendResult> future;
         try {
-            future = output.send(batch);
+            future = output.send(batch.meteredBy(encoded::add));
         } catch (RuntimeException e) {
             future = CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
         }
         future.whenComplete((result, error) -> {
             latency.observe((System.nanoTime() - start) / 1e9);
+            learnWireRatio(encoded.sum(), batch.bytes());
             SendResult r = error != null ? new SendResult.Retryable(Reason.INTERNAL, error.toString()) : result;
             try {
                 handle(job, batch, r, then);
@@ -386,6 +396,14 @@ public final class OutputRunner {
             // shutting down: the records stay unacknowledged, so their source reads them again after a restart
             job.finish();
         }
+    }
+
+    /** Moves {@link #wirePerEstimate} towards what one send encoded (nothing when the output did not say). */
+    private void learnWireRatio(long encodedBytes, long estimatedBytes) {
+        if (encodedBytes <= 0 || estimatedBytes <= 0) return;
+        double r = (double) encodedBytes / estimatedBytes;
+        wirePerEstimate = wireRatioLearnt ? 0.7 * wirePerEstimate + 0.3 * r : r;
+        wireRatioLearnt = true;
     }
 
     private void acknowledge(List<LogRecord> records) {

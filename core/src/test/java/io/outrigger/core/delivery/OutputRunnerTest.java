@@ -332,4 +332,29 @@ class OutputRunnerTest {
         assertEquals(1.0, counter("outrigger_output_retries", "output", "out", "reason", "auth"));
         assertTrue(!Files.exists(dataDir.resolve("dl/out.ndjson")), "auth failures are never dead-lettered");
     }
+
+    @Test
+    void maxBytesCountsWhatTheOutputEncodedNotTheInMemoryEstimate() throws Exception {
+        // the output encodes each record into a quarter of its size estimate (as JSON lines are to their heap size)
+        ScriptedOutput out = new ScriptedOutput(b -> {
+            b.encoded(b.bytes() / 4);
+            return SendResult.DELIVERED;
+        });
+        List<LogRecord> recs = records(2000);
+        long each = recs.getFirst().sizeEstimate();
+        long maxBytes = 40 * each / 4; // 40 records' encoded size
+        Settings s = new Settings(new BatchConfig(100_000, ByteSize.ofBytes(maxBytes), Duration.ofMillis(5)),
+                new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(5), 0.0, 0, null), 1);
+        OutputRunner r = new OutputRunner("out", out, s, budget, new DeadLetters(dataDir.resolve("dl"), 1 << 20),
+                metrics, InstantSource.system(), scheduler, () -> 0.0);
+        r.start();
+        r.offer(recs, bytes(recs));
+        assertTrue(r.drain(System.nanoTime() + 5_000_000_000L));
+        List<Integer> sizes = out.sent.stream().map(Batch::size).toList();
+        assertEquals(10, sizes.getFirst(), "before the first report, estimate bytes count: " + sizes);
+        for (int i = 1; i < sizes.size() - 1; i++) {
+            long encoded = out.sent.get(i).bytes() / 4;
+            assertTrue(encoded <= maxBytes && encoded > maxBytes * 9 / 10, "then encoded bytes: " + encoded + " of " + maxBytes + " " + sizes);
+        }
+    }
 }

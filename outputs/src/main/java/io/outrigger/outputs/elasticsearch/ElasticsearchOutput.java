@@ -75,7 +75,7 @@ final class ElasticsearchOutput implements Output {
     @Override public CompletableFuture<SendResult> send(Batch batch) {
         if (batch.records().isEmpty()) return CompletableFuture.completedFuture(SendResult.DELIVERED);
         try {
-            return sendRecords(batch.records()).thenApply(r -> {
+            return sendRecords(batch).thenApply(r -> {
                 count(r, batch.size());
                 return r;
             });
@@ -86,8 +86,9 @@ final class ElasticsearchOutput implements Output {
         }
     }
 
-    private CompletableFuture<SendResult> sendRecords(List<LogRecord> records) {
-        BulkEncoder.Encoded encoded = new BulkEncoder(target, dataStream, deterministic).encode(records);
+    private CompletableFuture<SendResult> sendRecords(Batch batch) {
+        BulkEncoder.Encoded encoded = new BulkEncoder(target, dataStream, deterministic).encode(batch.records());
+        batch.encoded(encoded.body().length);
         if (encoded.itemCount() == 0) return CompletableFuture.completedFuture(BulkResponseClassifier.summarize(encoded.upFront()));
         Request request = new Request("POST", "/_bulk");
         if (pipeline != null) request.addParameter("pipeline", pipeline);

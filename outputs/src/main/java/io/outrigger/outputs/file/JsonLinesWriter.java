@@ -27,6 +27,7 @@ final class JsonLinesWriter {
             buffer.append('\n');
         }
         try {
+            batch.encoded(buffer.length());
             buffer.writeTo(out);
             out.flush();
             return SendResult.DELIVERED;

@@ -213,6 +213,7 @@ final class KafkaOutput implements Output {
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
         Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
+        long encodedBytes = 0;
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> pr;
             try {
@@ -233,6 +234,7 @@ final class KafkaOutput implements Output {
                     continue;
                 }
             }
+            encodedBytes += (pr.key() == null ? 0 : pr.key().length) + (pr.value() == null ? 0 : pr.value().length);
             final int index = i;
             try {
                 producer.send(pr, (metadata, exception) -> flight.done(index, KafkaErrors.classify(exception)));
@@ -245,12 +247,14 @@ final class KafkaOutput implements Output {
             if (flight.results.get(i) instanceof SendResult.Retryable r) {
                 if (encoder.hasConstantTopic()) {
                     for (int j = i + 1; j < n; j++) flight.done(j, r);
+                    batch.encoded(encodedBytes);
                     return;
                 }
                 if (stalled == null) stalled = new HashMap<>();
                 stalled.put(pr.topic(), r);
             }
         }
+        batch.encoded(encodedBytes);
     }
 
     /** One batch's records waiting for their callbacks. */

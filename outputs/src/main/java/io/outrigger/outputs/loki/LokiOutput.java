@@ -38,6 +38,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.xerial.snappy.Snappy;
 
 /**
  * Pushes batches to Loki's {@code /loki/api/v1/push}. Per send it renders each record's line, rejects locally what
@@ -194,15 +195,16 @@ final class LokiOutput implements Output {
         }
         List<CompletableFuture<Void>> pushes = new ArrayList<>(byTenant.size());
         for (Map.Entry<String, List<LokiEntry>> t : byTenant.entrySet()) {
-            pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch.attempt(), results));
+            pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch, results));
         }
         return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
     }
 
     /** Pushes one tenant's entries; a 429 past the cap means too large for Loki's burst size (see class doc). */
     private CompletableFuture<Void> push(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf,
-                                         int attempt, SendResult[] results) {
-        return post(tenant, entries, labelsOf).thenAccept(res -> {
+                                         Batch batch, SendResult[] results) {
+        int attempt = batch.attempt();
+        return post(tenant, entries, labelsOf, batch).thenAccept(res -> {
             if (attempt > SPLIT_AFTER_ATTEMPTS && res instanceof SendResult.Retryable r && r.reason() == Reason.RATE_LIMITED) {
                 res = new SendResult.Split(Reason.TOO_LARGE, "still rate limited after " + attempt
                         + " attempts: larger than Loki's ingestion_burst_size_mb? " + r.detail());
@@ -229,13 +231,14 @@ final class LokiOutput implements Output {
         }
     }
 
-    private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf) {
+    private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf, Batch batch) {
         Request request;
         try {
             List<LokiEncoder.Stream> streams = LokiEncoder.group(new ArrayList<>(entries));
-            RequestBody body = json
-                    ? RequestBody.create(LokiEncoder.jsonBody(streams, labelsOf), JSON)
-                    : RequestBody.create(LokiEncoder.protobufBody(streams), PROTOBUF);
+            byte[] encoded = json ? LokiEncoder.jsonBody(streams, labelsOf) : LokiEncoder.protobufBody(streams);
+            // batch.max_bytes counts the body before Snappy: what Loki's rate limits count is the lines inside
+            batch.encoded(json ? encoded.length : Snappy.uncompressedLength(encoded));
+            RequestBody body = RequestBody.create(encoded, json ? JSON : PROTOBUF);
             Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
             if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
             String auth = authorization();

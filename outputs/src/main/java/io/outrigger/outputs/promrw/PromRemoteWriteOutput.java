@@ -57,6 +57,7 @@ final class PromRemoteWriteOutput implements Output {
         List<LogRecord> records = batch.records();
         WriteRequestEncoder.Encoded enc = WriteRequestEncoder.encode(records);
         if (enc.samples() == 0) return CompletableFuture.completedFuture(perRecord(enc.skipped(), null));
+        batch.encoded(enc.bytes().length);
         byte[] body;
         try {
             body = Snappy.compress(enc.bytes());

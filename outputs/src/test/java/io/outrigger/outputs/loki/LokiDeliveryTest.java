@@ -150,4 +150,25 @@ class LokiDeliveryTest {
             assertEquals(2.0, counter("outrigger_output_retries_total", "loki", "server_error"));
         }
     }
+
+    @Test void maxBytesIsTheSizeOfThePushNotOfTheRecordsInMemory() throws Exception {
+        try (LokiReceiver loki = LokiReceiver.builder().clock(clock).start()) {
+            OutputRunner r = runner(loki, "\"batch\":{\"max_records\":100000,\"max_bytes\":\"16KiB\",\"max_wait\":\"20ms\"}");
+            List<LogRecord> records = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                records.add(rec("web", clock.instant().plusMillis(i), "GET /api/items/" + i + " 200 " + "x".repeat(60 + i % 40)));
+            }
+            offer(r, records);
+            assertTrue(r.drain(System.nanoTime() + 30_000_000_000L));
+            assertEquals(3000, loki.lines("fake", Map.of("app", "web", "job", "t")).size());
+            List<Integer> lineBytes = loki.pushes().stream()
+                    .map(p -> p.streams().stream().flatMap(st -> st.entries().stream()).mapToInt(e -> e.line().length()).sum())
+                    .toList();
+            // never over max_bytes; the first pushes (cut before the first answer) by the in-memory estimate, much
+            // smaller; then by the encoded size, close to max_bytes (the estimate alone gave 4.4 KiB of lines per push here)
+            assertTrue(lineBytes.stream().allMatch(b -> b <= 16 * 1024), lineBytes.toString());
+            List<Integer> sorted = lineBytes.stream().sorted().toList();
+            assertTrue(sorted.get(sorted.size() / 2) > 12 * 1024, "median push " + sorted.get(sorted.size() / 2) + ": " + lineBytes);
+        }
+    }
 }
