@@ -208,6 +208,15 @@ public final class OutputRunner {
                     lock.unlock();
                 }
                 slots.acquire();
+                if (ordered) {
+                    // a batch cut before an earlier one failed waits here too, until the failed ones went through
+                    lock.lock();
+                    try {
+                        while (failingJobs > 0) changed.await();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
                 inFlightGauge.set(inFlight.incrementAndGet());
                 cutPending = false;
                 dispatch(job, new Batch(cut, cutBytes, 1), job::finish);

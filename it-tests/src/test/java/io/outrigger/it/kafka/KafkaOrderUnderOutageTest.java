@@ -94,7 +94,16 @@ class KafkaOrderUnderOutageTest {
         for (int i = 0; i < values.size(); i++) first.putIfAbsent(Integer.parseInt(values.get(i)), i);
         assertEquals(total, first.size(), "nothing lost");
         int outOfOrder = 0;
-        for (int n = 1; n < total; n++) if (first.get(n) < first.get(n - 1)) outOfOrder++;
-        assertEquals(0, outOfOrder, "records stored before an earlier one, out of " + total);
+        StringBuilder where = new StringBuilder();
+        for (int n = 1; n < total; n++) {
+            if (first.get(n) < first.get(n - 1)) {
+                outOfOrder++;
+                int at = first.get(n - 1);
+                where.append("\n").append(n - 1).append(" first at offset ").append(at).append(", ").append(n).append(" at ")
+                        .append(first.get(n)).append("; around: ").append(values.subList(Math.max(0, at - 3), Math.min(values.size(), at + 3)));
+            }
+        }
+        assertEquals(0, outOfOrder, "records stored before an earlier one, out of " + total + " (" + values.size()
+                + " stored):" + where);
     }
 }

@@ -16,7 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -51,6 +57,10 @@ import org.xerial.snappy.Snappy;
  * sends the push again in halves, down to the single refused entries, which it dead-letters with Loki's message.
  * Sending a stored entry again is harmless: Loki answers an identical entry with success and stores it once.
  *
+ * <p>Loki's message for a too old entry names its oldest acceptable timestamp, so the first such answer tells
+ * this output Loki's {@code reject_old_samples_max_age}: from then on it rejects entries older than that (with a
+ * minute of slack for the clocks) before sending, and the halves of the refused push go without them.
+ *
  * <p><b>Rate limits.</b> Loki answers 429 without Retry-After, and answers 429 every time to a push larger than
  * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again,
  * the answer is {@code Split(too_large)}: the shared sender sends it in halves.
@@ -68,6 +78,10 @@ final class LokiOutput implements Output {
 
     static final int SPLIT_AFTER_ATTEMPTS = 5;
     static final int MAX_TRACKED_STREAMS = 100_000;
+    /** Slack between our clock and Loki's before an entry is refused here as too old. */
+    static final Duration MAX_AGE_SLACK = Duration.ofMinutes(1);
+    private static final Pattern OLDEST_ACCEPTABLE = Pattern.compile(
+            "oldest acceptable timestamp is: (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) ([+-]\\d\\d)(\\d\\d)");
     static final String PUSH_PATH = "loki/api/v1/push";
 
     private static final System.Logger LOG = System.getLogger(LokiOutput.class.getName());
@@ -87,6 +101,9 @@ final class LokiOutput implements Output {
     /** tenant -> stream -> newest delivered time (nanoseconds). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
+    private final InstantSource clock;
+    /** Loki's reject_old_samples_max_age as learnt from its answers (see class doc); null until one says. */
+    private volatile Duration maxAge;
     private volatile CachedToken tokenFromFile;
 
     private final CounterDataPoint outOfOrderAccepted;
@@ -101,6 +118,7 @@ final class LokiOutput implements Output {
         HttpUrl base = HttpUrl.get(cfg.url());
         this.pushUrl = base.newBuilder().encodedPath(joinPath(base.encodedPath())).build();
         this.classifier = new LokiResponseClassifier(ctx.clock());
+        this.clock = ctx.clock();
         this.renderer = LineRenderer.of(cfg.lineFormat(), cfg.template());
         this.staticLabels = sanitize(Labels.of(cfg.labels()));
         this.json = cfg.encoding().equals("json");
@@ -174,6 +192,12 @@ final class LokiOutput implements Output {
             }
             String tenant = tenantOf(r);
             long ts = r.timeNanos();
+            Duration age = maxAge;
+            if (age != null && ts < oldestAcceptableNanos(age)) {
+                results[i] = new SendResult.Rejected(Reason.BAD_REQUEST, "entry has timestamp too old: " + Instant.ofEpochSecond(0, ts)
+                        + ", older than Loki's reject_old_samples_max_age (" + age.toSeconds() + "s, from its answer) allows");
+                continue;
+            }
             Map<String, Long> tenantNewest = newestDelivered.get(tenant);
             Long newest = tenantNewest == null ? null : tenantNewest.get(stream);
             if (newest != null && ts < newest) {
@@ -257,13 +281,38 @@ final class LokiOutput implements Output {
             @Override public void onResponse(Call call, Response response) {
                 try (response) {
                     String text = response.code() >= 300 ? response.body().string() : "";
-                    f.complete(classifier.classify(response.code(), text, response.header("Retry-After")));
+                    SendResult res = classifier.classify(response.code(), text, response.header("Retry-After"));
+                    if (response.code() == 400) learnMaxAge(text);
+                    f.complete(res);
                 } catch (IOException | RuntimeException e) {
                     f.complete(new SendResult.Retryable(Reason.CONNECTION, "reading the answer failed: " + e.getMessage()));
                 }
             }
         });
         return f;
+    }
+
+    /** The oldest timestamp Loki accepts now, less the slack, in nanoseconds. */
+    private long oldestAcceptableNanos(Duration age) {
+        Instant oldest = clock.instant().minus(age).minus(MAX_AGE_SLACK);
+        return oldest.getEpochSecond() * 1_000_000_000L + oldest.getNano();
+    }
+
+    /** Learns Loki's maximum entry age from a 400 that names its oldest acceptable timestamp. */
+    private void learnMaxAge(String body) {
+        Instant oldest = oldestAcceptable(body);
+        if (oldest != null) maxAge = Duration.between(oldest, clock.instant());
+    }
+
+    /** The "oldest acceptable timestamp" of Loki's too-old message (Go's time format), or null. */
+    static Instant oldestAcceptable(String body) {
+        Matcher m = OLDEST_ACCEPTABLE.matcher(body == null ? "" : body);
+        if (!m.find()) return null;
+        try {
+            return OffsetDateTime.parse(m.group(1) + "T" + m.group(2) + m.group(3) + ":" + m.group(4)).toInstant();
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     private String authorization() throws IOException {

@@ -181,6 +181,29 @@ class LokiOutputTest {
         assertEquals(List.of("good-1", "good-2"), loki.lines("fake", Map.of("app", "web")));
     }
 
+    @Test void lokisOldestAcceptableTimestampIsReadFromItsTooOldMessage() throws Exception {
+        String body = Files.readString(Path.of(LokiOutputTest.class.getResource("/loki/400-too-old.txt").toURI()));
+        assertEquals(Instant.parse("2026-11-20T08:00:00.5Z"), LokiOutput.oldestAcceptable(body));
+        assertEquals(Instant.parse("2026-11-20T06:00:00Z"),
+                LokiOutput.oldestAcceptable("x, oldest acceptable timestamp is: 2026-11-20 08:00:00 +0200 CEST"));
+        // the ingester's "too far behind" is per stream, in RFC 3339: not Loki's maximum age
+        assertNull(LokiOutput.oldestAcceptable(Files.readString(Path.of(LokiOutputTest.class.getResource("/loki/400-too-far-behind.txt").toURI()))));
+    }
+
+    @Test void afterLokiRefusedATooOldEntryOlderOnesAreRejectedBeforeSending() throws Exception {
+        Output o = output("");
+        SendResult first = send(o, rec("web", -200L * 3_600_000, "too old"), rec("web", 0, "fine"));
+        assertInstanceOf(SendResult.Split.class, first);
+        int pushes = loki.pushes().size();
+        List<SendResult> r = perRecord(send(o, rec("api", -190L * 3_600_000, "old too"), rec("api", -160L * 3_600_000, "still fine")));
+        SendResult.Rejected old = assertInstanceOf(SendResult.Rejected.class, r.get(0));
+        assertEquals(Reason.BAD_REQUEST, old.reason());
+        assertTrue(old.detail().contains("timestamp too old"), old.detail());
+        assertEquals(SendResult.DELIVERED, r.get(1));
+        assertEquals(pushes + 1, loki.pushes().size());
+        assertEquals(List.of("still fine"), loki.lines("fake", Map.of("app", "api")));
+    }
+
     @Test void entryTooFarBehindItsStreamIsRejected() throws Exception {
         Output o = output("");
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "now")));
