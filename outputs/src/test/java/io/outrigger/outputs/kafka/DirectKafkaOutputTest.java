@@ -253,8 +253,8 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 5));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization", "rejected:authorization",
-                "rejected:authorization", "rejected:authorization"), outcomes(r, 5), r.toString());
+        assertEquals(List.of("retryable:auth", "retryable:auth", "retryable:auth",
+                "retryable:auth", "retryable:auth"), outcomes(r, 5), r.toString());
         assertEquals(List.of(), broker.storedValues(topic));
 
         // the rejected record batch left a gap in the sequence: the next batch must still get through
@@ -272,7 +272,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = lines(0, 4);
 
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "rejected:invalid_record", "delivered", "delivered"), outcomes(r, 4), r.toString());
+        assertEquals(List.of("delivered", "rejected:bad_request", "delivered", "delivered"), outcomes(r, 4), r.toString());
         assertEquals(List.of("line 0", "line 2", "line 3"), broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
 
@@ -562,7 +562,7 @@ class DirectKafkaOutputTest {
         List<String> expectedStored = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             boolean bad = i == 0 || i == 3;
-            expected.add(bad ? "rejected:invalid_record" : "delivered");
+            expected.add(bad ? "rejected:bad_request" : "delivered");
             if (!bad) expectedStored.add("line " + i);
         }
         assertEquals(expected, outcomes(r, 500));
@@ -577,7 +577,7 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 3));
-        assertEquals(List.of("rejected:invalid_record", "rejected:invalid_record", "rejected:invalid_record"),
+        assertEquals(List.of("rejected:bad_request", "rejected:bad_request", "rejected:bad_request"),
                 outcomes(r, 3), r.toString());
         assertEquals(List.of(), broker.storedValues(topic));
     }
@@ -613,10 +613,10 @@ class DirectKafkaOutputTest {
             String key = "pod-" + i;
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("pod", Value.of(key))).build());
             boolean down = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2 == 1;
-            expected.add(down ? "retryable:kafka_retriable" : "delivered");
+            expected.add(down ? "retryable:server_error" : "delivered");
             if (!down) expectedStored.add("m" + i);
         }
-        assertTrue(expected.contains("delivered") && expected.contains("retryable:kafka_retriable"), "keys in both partitions");
+        assertTrue(expected.contains("delivered") && expected.contains("retryable:server_error"), "keys in both partitions");
 
         SendResult r = send(out, records);
         assertEquals(expected, outcomes(r, 20), r.toString());
@@ -650,7 +650,7 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 2));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
+        assertEquals(List.of("retryable:auth", "retryable:auth"), outcomes(r, 2), r.toString());
         assertEquals(List.of(), broker.received(topic));
     }
 
@@ -660,7 +660,7 @@ class DirectKafkaOutputTest {
         broker.topicError(topic, Errors.TOPIC_AUTHORIZATION_FAILED);
         Output out = output(topic, Map.of());
         List<LogRecord> records = lines(0, 2);
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(send(out, records), 2));
+        assertEquals(List.of("retryable:auth", "retryable:auth"), outcomes(send(out, records), 2));
 
         broker.topicError(topic, null); // the ACL was fixed: KafkaProducer asks the metadata again on its next send
         SendResult r = send(out, records);
@@ -764,7 +764,7 @@ class DirectKafkaOutputTest {
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
         }
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "delivered", "rejected:invalid_topic", "delivered", "delivered"),
+        assertEquals(List.of("delivered", "delivered", "rejected:invalid_record", "delivered", "delivered"),
                 outcomes(r, 5), r.toString());
         assertEquals(List.of("m0", "m3"), broker.storedValues("tpl-a"));
         assertEquals(List.of("m1", "m4"), broker.storedValues("tpl-b"));
@@ -786,7 +786,7 @@ class DirectKafkaOutputTest {
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
         }
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "rejected:authorization", "delivered", "rejected:authorization"), outcomes(r, 4),
+        assertEquals(List.of("delivered", "retryable:auth", "delivered", "retryable:auth"), outcomes(r, 4),
                 r.toString());
         assertEquals(List.of("m0", "m2"), broker.storedValues("tpl2-a"));
         assertEquals(List.of(), broker.storedValues("tpl2-b"));
@@ -889,12 +889,13 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    void producerIdRefusedForGoodIsRejectedAndRetriableRefusalIsAskedAgain() throws Exception {
+    void producerIdRefusedByAuthorizationOrRetriablyIsAskedAgain() throws Exception {
+        // an authorization refusal is retried like every output's 401/403 (issue 15), never dead-lettered
         broker.failInitProducerId(Errors.CLUSTER_AUTHORIZATION_FAILED);
         Output denied = output("pid-denied", Map.of());
-        SendResult r = send(denied, lines(0, 2));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
-        assertEquals(List.of(), broker.received("pid-denied"));
+        List<LogRecord> deniedRecords = lines(0, 2);
+        assertEquals(SendResult.DELIVERED, send(denied, deniedRecords));
+        assertEquals(values(deniedRecords), broker.storedValues("pid-denied"));
 
         int initsBefore = broker.initProducerIdCalls();
         broker.failInitProducerId(Errors.COORDINATOR_LOAD_IN_PROGRESS);

@@ -233,7 +233,7 @@ class DirectKafkaPipelineTest {
         for (int b = 0; b < batches.size(); b++) {
             List<String> expected = new ArrayList<>();
             for (String v : values(batches.get(b))) {
-                expected.add(refused.contains(v) ? "rejected:authorization" : "delivered");
+                expected.add(refused.contains(v) ? "retryable:auth" : "delivered");
                 if (!refused.contains(v)) expectedStored.add(v);
             }
             assertEquals(expected, outcomes(results.get(b), expected.size()), "batch " + b);
@@ -258,7 +258,7 @@ class DirectKafkaPipelineTest {
         for (int b = 0; b < batches.size(); b++) {
             List<String> expected = new ArrayList<>();
             for (String v : values(batches.get(b))) {
-                expected.add(bad.contains(v) ? "rejected:invalid_record" : "delivered");
+                expected.add(bad.contains(v) ? "rejected:bad_request" : "delivered");
                 if (!bad.contains(v)) expectedStored.add(v);
             }
             assertEquals(expected, outcomes(results.get(b), expected.size()), "batch " + b);
@@ -442,7 +442,7 @@ class DirectKafkaPipelineTest {
             for (int i = 0; i < 150; i++, n++) {
                 boolean refused = n % 10 == 3;
                 batch.add(LogRecord.builder().message("m" + n).fields(Fields.of("t", Value.of(refused ? denied : ok))).build());
-                exp.add(refused ? "rejected:authorization" : "delivered");
+                exp.add(refused ? "retryable:auth" : "delivered");
                 if (!refused) expectedStored.add("m" + n);
             }
             batches.add(batch);
