@@ -183,8 +183,8 @@ public final class OutputRunner {
                     while (heldBack() || (queue.isEmpty() && !stopping)) changed.await();
                     if (queue.isEmpty()) return;
                     long deadline = oldestQueuedNanos + maxWait;
-                    double ratio = wirePerEstimate;
-                    while (!stopping && queue.size() < maxRecords && queuedBytes * ratio < maxBytes && !budget.exhausted()) {
+                    long maxEstimate = maxEstimateBytes(maxBytes);
+                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxEstimate && !budget.exhausted()) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0) break;
                         changed.awaitNanos(wait);
@@ -194,7 +194,7 @@ public final class OutputRunner {
                     while (!queue.isEmpty() && cut.size() < maxRecords) {
                         LogRecord r = queue.peekFirst();
                         long size = r.sizeEstimate();
-                        if (!cut.isEmpty() && (cutBytes + size) * ratio > maxBytes) break;
+                        if (!cut.isEmpty() && cutBytes + size > maxEstimate) break;
                         cut.add(queue.pollFirst());
                         cutBytes += size;
                     }
@@ -405,6 +405,19 @@ public final class OutputRunner {
             // shutting down: the records stay unacknowledged, so their source reads them again after a restart
             job.finish();
         }
+    }
+
+    /**
+     * A batch's limit in estimate bytes: {@code batch.max_bytes} of encoded bytes at the learnt ratio, and at most
+     * the memory budget over {@code max(2, concurrency)}: one batch holding the whole budget would make reading and
+     * sending take turns. With the budget sized by default (the outputs' {@code concurrency} times their
+     * {@code max_bytes}) that is the batch the estimate alone cut before; a larger {@code buffer.max_bytes} lets
+     * batches reach {@code max_bytes} on the wire.
+     */
+    private long maxEstimateBytes(long maxBytes) {
+        double ratio = wirePerEstimate;
+        long byWire = ratio <= 0 ? maxBytes : (long) Math.min(Long.MAX_VALUE / 2.0, maxBytes / ratio);
+        return Math.max(1, Math.min(byWire, budget.max() / Math.max(2, concurrency)));
     }
 
     /** Moves {@link #wirePerEstimate} towards what one send encoded (nothing when the output did not say). */
