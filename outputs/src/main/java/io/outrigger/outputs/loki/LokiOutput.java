@@ -1,5 +1,6 @@
 package io.outrigger.outputs.loki;
 
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.Labels;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Value;
@@ -32,10 +33,8 @@ import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -66,14 +65,13 @@ final class LokiOutput implements Output {
     static final String PUSH_PATH = "loki/api/v1/push";
 
     private static final System.Logger LOG = System.getLogger(LokiOutput.class.getName());
-    private static final MediaType PROTOBUF = MediaType.get(LokiEncoder.PROTOBUF_TYPE);
-    private static final MediaType JSON = MediaType.get(LokiEncoder.JSON_TYPE);
 
     private final LokiOutputConfig cfg;
     private final OkHttpClient client;
     private final HttpUrl pushUrl;
     private final LokiResponseClassifier classifier;
     private final LineRenderer renderer;
+    private final LokiPushEncoder encoder;
     private final Labels staticLabels;
     private final boolean json;
     private final long maxLineBytes;
@@ -101,6 +99,7 @@ final class LokiOutput implements Output {
         this.pushUrl = base.newBuilder().encodedPath(joinPath(base.encodedPath())).build();
         this.classifier = new LokiResponseClassifier(ctx.clock());
         this.renderer = LineRenderer.of(cfg.lineFormat(), cfg.template());
+        this.encoder = new LokiPushEncoder(cfg.concurrency() + 1);
         this.staticLabels = sanitize(Labels.of(cfg.labels()));
         this.json = cfg.encoding().equals("json");
         this.maxLineBytes = cfg.maxLineBytes().bytes();
@@ -154,6 +153,7 @@ final class LokiOutput implements Output {
         Map<String, List<LokiEntry>> byTenant = new LinkedHashMap<>();
         Map<Labels, String> streamOf = new HashMap<>(); // record labels -> stream text, merged and rendered once
         Map<String, Labels> labelsOf = new HashMap<>(); // stream text -> merged labels (for the JSON body)
+        JsonBuffer lines = encoder.lineBuffer(); // every line of this send, UTF-8; the entries point into it
         for (int i = 0; i < records.size(); i++) {
             LogRecord r = records.get(i);
             String stream = streamOf.get(r.labels());
@@ -168,8 +168,9 @@ final class LokiOutput implements Output {
                         "record has no labels and Loki needs at least one per stream (set static labels)");
                 continue;
             }
-            String line = renderer.render(r);
-            long size = utf8Length(line);
+            int lineStart = lines.length();
+            renderer.render(r, lines);
+            int size = lines.length() - lineStart;
             if (size > maxLineBytes) {
                 results[i] = new SendResult.Rejected("too_large",
                         "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
@@ -194,13 +195,15 @@ final class LokiOutput implements Output {
                     default -> outOfOrderAccepted.inc();
                 }
             }
-            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, line, metadataOf(r)));
+            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, lines, lineStart, size, metadataOf(r)));
         }
         List<CompletableFuture<Void>> pushes = new ArrayList<>(byTenant.size());
         for (Map.Entry<String, List<LokiEntry>> t : byTenant.entrySet()) {
             pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch.attempt(), results));
         }
-        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> encoder.release(lines))
+                .thenApply(v -> combine(results));
     }
 
     /** Pushes one tenant's entries; on a 429 past the cap, sends them again in two halves (see class doc). */
@@ -253,21 +256,22 @@ final class LokiOutput implements Output {
 
     private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf) {
         Request request;
+        LokiPushEncoder.Body body = null;
         try {
-            List<LokiEncoder.Stream> streams = LokiEncoder.group(new ArrayList<>(entries));
-            RequestBody body = json
-                    ? RequestBody.create(LokiEncoder.jsonBody(streams, labelsOf), JSON)
-                    : RequestBody.create(LokiEncoder.protobufBody(streams), PROTOBUF);
+            body = encoder.encode(LokiEncoder.group(new ArrayList<>(entries)), json, labelsOf);
             Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
             if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
             String auth = authorization();
             if (auth != null) rb.header("Authorization", auth);
             request = rb.build();
         } catch (IOException | RuntimeException e) {
+            if (body != null) body.release();
             // an unreadable token file or an encoding failure: retried, so a fixed file takes effect
             return CompletableFuture.completedFuture(new SendResult.Retryable("local_error", e.getMessage()));
         }
         CompletableFuture<SendResult> f = new CompletableFuture<>();
+        LokiPushEncoder.Body sent = body;
+        f.whenComplete((r, e) -> sent.release()); // the call is over: OkHttp writes the body no more
         client.newCall(request).enqueue(new Callback() {
             @Override public void onFailure(Call call, IOException e) {
                 if (connectionFailures.incrementAndGet() == UNHEALTHY_AFTER_CONNECTION_FAILURES) {
@@ -356,20 +360,6 @@ final class LokiOutput implements Output {
             if (v != null && !(v instanceof Value.Null)) out.add(new LokiEntry.Pair(n, v.asText()));
         }
         return out;
-    }
-
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
     }
 
     /** One answer when every record got the same, else per record. */
