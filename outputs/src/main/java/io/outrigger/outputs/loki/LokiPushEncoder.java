@@ -20,20 +20,23 @@ import org.xerial.snappy.Snappy;
  * <li>each send renders its lines into one {@link JsonBuffer} ({@link #lineBuffer()}), which its entries point
  *     into;</li>
  * <li>{@code logproto.PushRequest} is written field by field with protobuf's {@link CodedOutputStream} over a kept
- *     byte array (message sizes computed first, as the generated code's {@code getSerializedSize} does), then
- *     Snappy block compressed into another kept array; or the JSON body is written into a kept {@link JsonBuffer};</li>
- * <li>the request body ({@link Body}) writes that array to the socket; {@link Body#release()} returns the arrays
- *     once the call has completed.</li>
+ *     byte array (message sizes computed first, as the generated code's {@code getSerializedSize} does), which is
+ *     Snappy block compressed into another kept array and handed back at once; or the JSON body is written into a
+ *     kept {@link JsonBuffer};</li>
+ * <li>the request body ({@link Body}) writes the compressed array (or the JSON) to the socket; {@link Body#release()}
+ *     returns it once the call has completed.</li>
  * </ul>
  * The bytes are exactly what the generated {@code LokiPush.PushRequest} serialises to (fields in number order,
- * proto3 defaults left out), which {@code LokiPushEncoderTest} checks. Thread-safe: buffers come from small pools;
- * one that grew past {@value #MAX_RETAINED} bytes is dropped rather than kept, so one huge batch does not pin memory.
+ * proto3 defaults left out), which {@code LokiPushEncoderTest} checks. Thread-safe: buffers come from small pools
+ * (they live in the old generation, so each is sized to what it holds, rounded up to 64KiB, not doubled); one over
+ * {@value #MAX_RETAINED} bytes is dropped rather than kept, so one huge batch does not pin memory.
  */
 final class LokiPushEncoder {
 
     static final MediaType PROTOBUF = MediaType.get(LokiEncoder.PROTOBUF_TYPE);
     static final MediaType JSON = MediaType.get(LokiEncoder.JSON_TYPE);
-    static final int MAX_RETAINED = 8 << 20;
+    static final int MAX_RETAINED = 4 << 20;
+    private static final int GRAIN = 64 << 10;
 
     private static final int STREAMS = 1;           // PushRequest.streams
     private static final int STREAM_LABELS = 1;     // StreamAdapter.labels
@@ -47,19 +50,26 @@ final class LokiPushEncoder {
     private static final int PAIR_VALUE = 2;        // LabelPairAdapter.value
 
     private final ArrayBlockingQueue<JsonBuffer> lineBuffers;
-    private final ArrayBlockingQueue<Scratch> scratches;
-
-    /** The arrays one push is encoded in: the uncompressed body, and the Snappy output. */
-    private static final class Scratch {
-        byte[] raw = new byte[64 << 10];
-        byte[] compressed = new byte[64 << 10];
-        final JsonBuffer json = new JsonBuffer(64 << 10);
-    }
+    private final ArrayBlockingQueue<byte[]> rawBuffers = new ArrayBlockingQueue<>(1); // only held while encoding
+    private final ArrayBlockingQueue<byte[]> bodyBuffers;
+    private final ArrayBlockingQueue<JsonBuffer> jsonBuffers;
 
     /** @param pooled how many buffers of each kind to keep (about the pushes in flight at once) */
     LokiPushEncoder(int pooled) {
         lineBuffers = new ArrayBlockingQueue<>(Math.max(1, pooled));
-        scratches = new ArrayBlockingQueue<>(Math.max(1, pooled));
+        bodyBuffers = new ArrayBlockingQueue<>(Math.max(1, pooled));
+        jsonBuffers = new ArrayBlockingQueue<>(Math.max(1, pooled));
+    }
+
+    /** A pooled array of at least {@code size} bytes, or a new one of that size rounded up to {@link #GRAIN}. */
+    private static byte[] take(ArrayBlockingQueue<byte[]> pool, int size) {
+        byte[] b = pool.poll();
+        if (b != null && b.length >= size) return b;
+        return new byte[(int) Math.min(Integer.MAX_VALUE - 8, ((long) size + GRAIN - 1) / GRAIN * GRAIN)];
+    }
+
+    private static <T> void give(ArrayBlockingQueue<T> pool, T buffer, int capacity) {
+        if (capacity <= MAX_RETAINED) pool.offer(buffer);
     }
 
     /** An empty buffer for one send's lines; give it back with {@link #release(JsonBuffer)} when the send is done. */
@@ -70,39 +80,32 @@ final class LokiPushEncoder {
         return b;
     }
 
-    void release(JsonBuffer lines) {
-        if (lines.array().length <= MAX_RETAINED) lineBuffers.offer(lines);
-    }
+    void release(JsonBuffer lines) { give(lineBuffers, lines, lines.array().length); }
 
     /** The request body of one push: protobuf + Snappy, or JSON ({@code labelsOf}: stream text -> labels). */
     Body encode(List<LokiEncoder.Stream> streams, boolean json, Map<String, Labels> labelsOf) throws IOException {
-        Scratch s = scratches.poll();
-        if (s == null) s = new Scratch();
-        try {
-            if (json) {
-                int length = writeJson(s.json, streams, labelsOf);
-                return new Body(s, JSON, s.json.array(), length);
-            }
-            int length = writeProtobuf(s, streams);
-            return new Body(s, PROTOBUF, s.compressed, length);
-        } catch (IOException | RuntimeException e) {
-            recycle(s);
-            throw e;
+        if (json) {
+            JsonBuffer b = jsonBuffers.poll();
+            if (b == null) b = new JsonBuffer(GRAIN);
+            int length = writeJson(b, streams, labelsOf);
+            return new Body(b, JSON, b.array(), length);
         }
-    }
-
-    private void recycle(Scratch s) {
-        if (s.raw.length <= MAX_RETAINED && s.compressed.length <= MAX_RETAINED && s.json.array().length <= MAX_RETAINED) {
-            scratches.offer(s);
-        }
-    }
-
-    /** Writes the PushRequest into {@code s.raw}, compresses it into {@code s.compressed}; returns the compressed size. */
-    static int writeProtobuf(Scratch s, List<LokiEncoder.Stream> streams) throws IOException {
         int size = 0;
         for (LokiEncoder.Stream st : streams) size += lengthDelimited(STREAMS, streamSize(st));
-        if (s.raw.length < size) s.raw = new byte[Math.max(size, s.raw.length * 2)];
-        CodedOutputStream out = CodedOutputStream.newInstance(s.raw, 0, size);
+        byte[] raw = take(rawBuffers, size);
+        try {
+            writeProtobuf(raw, size, streams);
+            byte[] compressed = take(bodyBuffers, Snappy.maxCompressedLength(size));
+            int length = Snappy.compress(raw, 0, size, compressed, 0);
+            return new Body(null, PROTOBUF, compressed, length);
+        } finally {
+            give(rawBuffers, raw, raw.length);
+        }
+    }
+
+    /** Writes the PushRequest of {@code size} bytes (computed with {@link #streamSize}) into {@code raw}. */
+    private static void writeProtobuf(byte[] raw, int size, List<LokiEncoder.Stream> streams) throws IOException {
+        CodedOutputStream out = CodedOutputStream.newInstance(raw, 0, size);
         for (LokiEncoder.Stream st : streams) {
             out.writeTag(STREAMS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(streamSize(st));
@@ -130,9 +133,6 @@ final class LokiPushEncoder {
             }
         }
         out.checkNoSpaceLeft(); // the sizes computed above and the bytes written agree
-        int max = Snappy.maxCompressedLength(size);
-        if (s.compressed.length < max) s.compressed = new byte[Math.max(max, s.compressed.length * 2)];
-        return Snappy.compress(s.raw, 0, size, s.compressed, 0);
     }
 
     private static int streamSize(LokiEncoder.Stream st) {
@@ -209,14 +209,14 @@ final class LokiPushEncoder {
      * connection) but only within the call; {@link #release()}, once the call has completed, returns the array.
      */
     final class Body extends RequestBody {
-        private final Scratch scratch;
+        private final JsonBuffer json; // the JSON body's buffer, or null: bytes is a pooled array
         private final MediaType type;
         private final byte[] bytes;
         private final int length;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Body(Scratch scratch, MediaType type, byte[] bytes, int length) {
-            this.scratch = scratch;
+        private Body(JsonBuffer json, MediaType type, byte[] bytes, int length) {
+            this.json = json;
             this.type = type;
             this.bytes = bytes;
             this.length = length;
@@ -235,7 +235,9 @@ final class LokiPushEncoder {
         byte[] toByteArray() { return java.util.Arrays.copyOf(bytes, length); }
 
         void release() {
-            if (released.compareAndSet(false, true)) recycle(scratch);
+            if (!released.compareAndSet(false, true)) return;
+            if (json != null) give(jsonBuffers, json, json.array().length);
+            else give(bodyBuffers, bytes, bytes.length);
         }
     }
 }
