@@ -8,14 +8,11 @@ import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.AuthHeader;
 import io.outrigger.outputs.common.PemTls;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
-import okhttp3.Credentials;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -76,21 +72,18 @@ final class LokiOutput implements Output {
     private final boolean json;
     private final long maxLineBytes;
     private final String outOfOrder;
-    private final String basicAuth;
+    private final AuthHeader authorization;
     /** tenant -> stream -> newest delivered time (nanoseconds). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
     private final AtomicInteger connectionFailures = new AtomicInteger();
     private volatile boolean configFailing; // the last answer was 401, 403 or 404
-    private volatile CachedToken tokenFromFile;
 
     private final CounterDataPoint outOfOrderAccepted;
     private final CounterDataPoint outOfOrderDropped;
     private final CounterDataPoint outOfOrderClamped;
     private final CounterDataPoint authFailures;
     private final CounterDataPoint rateLimitSplits;
-
-    private record CachedToken(FileTime modified, String header) {}
 
     LokiOutput(LokiOutputConfig cfg, ComponentContext ctx, OkHttpClient client) {
         this.cfg = cfg;
@@ -104,8 +97,7 @@ final class LokiOutput implements Output {
         this.json = cfg.encoding().equals("json");
         this.maxLineBytes = cfg.maxLineBytes().bytes();
         this.outOfOrder = cfg.outOfOrder();
-        this.basicAuth = cfg.basicAuth() == null ? null
-                : Credentials.basic(cfg.basicAuth().username(), cfg.basicAuth().password().reveal(), StandardCharsets.UTF_8);
+        this.authorization = AuthHeader.of(cfg.auth());
         String name = ctx.name();
         Counter ooo = ctx.metrics().counter("outrigger_output_loki_entries_out_of_order_total",
                 "Entries older than the newest delivered for their stream, by what was done with them", "output", "action");
@@ -261,7 +253,7 @@ final class LokiOutput implements Output {
             body = encoder.encode(LokiEncoder.group(new ArrayList<>(entries)), json, labelsOf);
             Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
             if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
-            String auth = authorization();
+            String auth = authorization.value();
             if (auth != null) rb.header("Authorization", auth);
             request = rb.build();
         } catch (IOException | RuntimeException e) {
@@ -300,21 +292,6 @@ final class LokiOutput implements Output {
             }
         });
         return f;
-    }
-
-    private String authorization() throws IOException {
-        if (basicAuth != null) return basicAuth;
-        if (cfg.bearerToken() != null) return "Bearer " + cfg.bearerToken().reveal();
-        Path file = cfg.bearerTokenFile();
-        if (file == null) return null;
-        // re-read when the file changes: Kubernetes rotates projected service account tokens
-        FileTime modified = Files.getLastModifiedTime(file);
-        CachedToken cached = tokenFromFile;
-        if (cached == null || !cached.modified().equals(modified)) {
-            cached = new CachedToken(modified, "Bearer " + Files.readString(file, StandardCharsets.UTF_8).strip());
-            tokenFromFile = cached;
-        }
-        return cached.header();
     }
 
     private Labels merge(Labels recordLabels) {
