@@ -4,13 +4,15 @@
 # peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
 #
 #   bench/e2e.sh [-n LINES] [-s none|json|json_msg|regex|nginx] [-r RUNS] [-o file|kafka|elasticsearch|loki] [--url URL] [-b BUFFER]
-#                [-x 'KEY: VALUE']... [--latency MS] [--agent LAUNCHER]
+#                [-x 'KEY: VALUE']... [--latency MS] [--agent LAUNCHER] [--logs FILE]
 # (json keeps the whole line as the message, next to its fields; json_msg makes the "msg" field the message, so
 # the output writes the parsed record only, as Fluent Bit's json parser does by default)
 # (-b sets agent.buffer.max_bytes, e.g. 8MiB; the default is the agent's default)
 # (-x adds a key to the output's block, e.g. -x 'compression: none' or -x 'producer: {linger.ms: "5"}'; repeatable)
 #
-# (--agent runs another build's launcher, e.g. /tmp/old/outrigger, so old and new are measured by the same script)
+# (--agent runs another build's launcher, e.g. /tmp/old/outrigger, so old and new are measured by the same script;
+#  --logs FILE keeps the generated lines in FILE and uses them again when it exists, so interleaved invocations
+#  ship the same lines without generating them each time)
 #
 # The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL. The loki output
 # gets one from the script unless --url is given: bench/LokiStandIn.java, a separate JVM that decodes every push as
@@ -19,7 +21,7 @@
 # bytes per push, pushes in flight at most) are printed after the run. The stream has one static label (job=bench).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-lines=2000000 stages=none runs=3 output=file url="" budget="" extra="" latency=50 agent=""
+lines=2000000 stages=none runs=3 output=file url="" budget="" extra="" latency=50 agent="" logs_file=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) lines="$2"; shift 2;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --url) url="$2"; shift 2;;
     --latency) latency="$2"; shift 2;;
     --agent) agent="$2"; shift 2;;
+    --logs) logs_file="$2"; shift 2;;
     -b) budget="$2"; shift 2;;
     -x) extra="$extra
     $2"; shift 2;;
@@ -44,7 +47,13 @@ trap 'stop_standin; rm -rf "$work"' EXIT
 mkdir -p "$work/logs"
 # varied lines, as a real service writes them (bench/gen-logs.py says how): the parsers' caches are not flattered
 kind=json; [ "$stages" = nginx ] && kind=nginx
-python3 "$root/bench/gen-logs.py" --kind "$kind" "$lines" > "$work/logs/app.log"
+if [ -n "$logs_file" ]; then
+  [ -s "$logs_file" ] || python3 "$root/bench/gen-logs.py" --kind "$kind" "$lines" > "$logs_file"
+  ln "$logs_file" "$work/logs/app.log" 2>/dev/null || cp "$logs_file" "$work/logs/app.log"
+  lines=$(wc -l < "$logs_file")
+else
+  python3 "$root/bench/gen-logs.py" --kind "$kind" "$lines" > "$work/logs/app.log"
+fi
 bytes=$(stat -c %s "$work/logs/app.log")
 last_start=$((bytes - $(tail -n 1 "$work/logs/app.log" | wc -c))) # where the last line starts
 echo "generated $lines lines, $((bytes / lines)) bytes/line on average, $((bytes / 1048576)) MiB"
