@@ -4,7 +4,7 @@
 # peak RSS (/usr/bin/time -v). Run several times: these machines are shared and noisy.
 #
 #   bench/e2e.sh [-n LINES] [-s none|json|json_msg|regex|nginx] [-r RUNS] [-o file|kafka|elasticsearch|loki] [--url URL] [-b BUFFER]
-#                [-x 'KEY: VALUE']... [--latency MS] [--agent LAUNCHER] [--logs FILE]
+#                [-x 'KEY: VALUE']... [--latency MS] [--agent LAUNCHER] [--logs FILE] [--threads]
 # (json keeps the whole line as the message, next to its fields; json_msg makes the "msg" field the message, so
 # the output writes the parsed record only, as Fluent Bit's json parser does by default)
 # (-b sets agent.buffer.max_bytes, e.g. 8MiB; the default is the agent's default)
@@ -12,7 +12,8 @@
 #
 # (--agent runs another build's launcher, e.g. /tmp/old/outrigger, so old and new are measured by the same script;
 #  --logs FILE keeps the generated lines in FILE and uses them again when it exists, so interleaved invocations
-#  ship the same lines without generating them each time)
+#  ship the same lines without generating them each time; --threads prints the agent's CPU seconds per thread at the
+#  end of each run, grouped by name: with the serial collector, "VM Thread" is the garbage collection)
 #
 # The kafka and elasticsearch outputs need a server: --url gives the bootstrap servers or the ES URL. The loki output
 # gets one from the script unless --url is given: bench/LokiStandIn.java, a separate JVM that decodes every push as
@@ -21,7 +22,7 @@
 # bytes per push, pushes in flight at most) are printed after the run. The stream has one static label (job=bench).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-lines=2000000 stages=none runs=3 output=file url="" budget="" extra="" latency=50 agent="" logs_file=""
+lines=2000000 stages=none runs=3 output=file url="" budget="" extra="" latency=50 agent="" logs_file="" threads=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) lines="$2"; shift 2;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --latency) latency="$2"; shift 2;;
     --agent) agent="$2"; shift 2;;
     --logs) logs_file="$2"; shift 2;;
+    --threads) threads=1; shift;;
     -b) budget="$2"; shift 2;;
     -x) extra="$extra
     $2"; shift 2;;
@@ -173,6 +175,12 @@ YAML
   done
   end=$(date +%s.%N)
   end_cpu=$(cpu_ticks "$jpid")
+  if [ -n "$threads" ]; then # per thread: name (digits dropped, so pools group) and user+system ticks
+    for t in /proc/"$jpid"/task/*; do
+      sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1\t\2/' "$t/stat" 2>/dev/null
+    done | awk -F'\t' -v tck="$tck" '{ split($2, f, " "); n = $1; gsub(/[0-9]+/, "#", n); c = (f[11] + f[12]) / tck; cpu[n] += c; all += c }
+      END { for (n in cpu) if (cpu[n] >= 0.05) printf "%8.2f CPU-s (%4.1f%%)  thread %s\n", cpu[n], 100 * cpu[n] / all, n }' | sort -g -r
+  fi
   kill -TERM $(pgrep -P $pid java || echo $pid) 2>/dev/null || true
   wait $pid || true
   cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$work/time.txt")
