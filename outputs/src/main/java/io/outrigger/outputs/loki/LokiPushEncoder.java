@@ -88,7 +88,7 @@ final class LokiPushEncoder {
             JsonBuffer b = jsonBuffers.poll();
             if (b == null) b = new JsonBuffer(GRAIN);
             int length = writeJson(b, streams, labelsOf);
-            return new Body(b, JSON, b.array(), length);
+            return new Body(b, JSON, b.array(), length, length);
         }
         int size = 0;
         for (LokiEncoder.Stream st : streams) size += lengthDelimited(STREAMS, streamSize(st));
@@ -97,7 +97,7 @@ final class LokiPushEncoder {
             writeProtobuf(raw, size, streams);
             byte[] compressed = take(bodyBuffers, Snappy.maxCompressedLength(size));
             int length = Snappy.compress(raw, 0, size, compressed, 0);
-            return new Body(null, PROTOBUF, compressed, length);
+            return new Body(null, PROTOBUF, compressed, length, size);
         } finally {
             give(rawBuffers, raw, raw.length);
         }
@@ -213,10 +213,12 @@ final class LokiPushEncoder {
         private final MediaType type;
         private final byte[] bytes;
         private final int length;
+        private final int encodedBytes;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Body(JsonBuffer json, MediaType type, byte[] bytes, int length) {
+        private Body(JsonBuffer json, MediaType type, byte[] bytes, int length, int encodedBytes) {
             this.json = json;
+            this.encodedBytes = encodedBytes;
             this.type = type;
             this.bytes = bytes;
             this.length = length;
@@ -225,6 +227,9 @@ final class LokiPushEncoder {
         @Override public MediaType contentType() { return type; }
 
         @Override public long contentLength() { return length; }
+
+        /** The body's size before compression (the protobuf, or the JSON): what {@code batch.max_bytes} counts. */
+        int encodedBytes() { return encodedBytes; }
 
         @Override public void writeTo(BufferedSink sink) throws IOException {
             if (released.get()) throw new IOException("request body written after its call completed");
