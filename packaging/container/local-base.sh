@@ -36,11 +36,9 @@ mmdebstrap --quiet --variant=extract --include=libc6,busybox --mode=root \
 rm -rf "$rootfs"/usr/share/doc "$rootfs"/usr/share/man "$rootfs"/usr/share/info "$rootfs"/usr/share/lintian \
   "$rootfs"/usr/share/locale "$rootfs"/usr/lib/x86_64-linux-gnu/gconv "$rootfs"/usr/lib/aarch64-linux-gnu/gconv \
   "$rootfs"/var/lib/apt "$rootfs"/var/cache/apt "$rootfs"/var/lib/dpkg "$rootfs"/var/log/* "$rootfs"/etc/apt
-# busybox provides the shell and the few tools the launcher and the image build use
-for tool in sh ash cat chmod chown cp dirname echo env grep head id ln ls mkdir mv readlink rm sed sleep tar test \
-  touch tr wc wget; do
-  [ -e "$rootfs/usr/bin/$tool" ] || [ -e "$rootfs/bin/$tool" ] || ln -s busybox "$rootfs/bin/$tool"
-done
+# busybox provides the shell and the tools the launcher, the image build and the Maven Wrapper use (links to it for
+# every applet, where Debian's packages have no file of that name)
+chroot "$rootfs" /bin/busybox --install -s /bin
 mkdir -p "$rootfs/tmp" "$rootfs/root" "$rootfs/etc" "$rootfs/opt/java"
 chmod 1777 "$rootfs/tmp"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$rootfs/etc/passwd"
