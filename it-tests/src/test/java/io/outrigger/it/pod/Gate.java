@@ -17,11 +17,11 @@ import java.util.concurrent.Executors;
 /**
  * An HTTP pass-through on the host's loopback in front of a receiver, that can hold requests: while closed, a
  * request waits (as on a slow server) and goes on when the gate opens. The Pod test closes it so that pushes are
- * in flight when the sidecar gets SIGTERM.
+ * in flight when the sidecar gets SIGTERM. Requests pass one at a time, in the order they came (held ones too).
  */
 final class Gate implements AutoCloseable {
 
-    private static final List<String> HEADERS = List.of("Content-Type", "Content-Encoding", "X-Scope-OrgID", "User-Agent");
+    private static final List<String> HEADERS = List.of("Content-Type", "Content-Encoding", "X-Scope-OrgID");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -33,6 +33,8 @@ final class Gate implements AutoCloseable {
     private final String target;
     private final Object lock = new Object();
     private boolean closed;
+    private long nextTicket;
+    private long serving;
 
     private Gate(String target) throws IOException {
         this.target = target;
@@ -63,25 +65,38 @@ final class Gate implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            long ticket;
             synchronized (lock) {
-                while (closed) lock.wait();
+                ticket = nextTicket++;
+                while (closed || ticket != serving) lock.wait();
             }
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String h : HEADERS) {
-                String v = exchange.getRequestHeaders().getFirst(h);
-                if (v != null && !h.equals("User-Agent")) req.header(h, v);
-            }
-            HttpResponse<byte[]> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-            resp.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
-            exchange.sendResponseHeaders(resp.statusCode(), resp.body().length == 0 ? -1 : resp.body().length);
-            if (resp.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(resp.body());
+            try {
+                pass(exchange, body);
+            } finally {
+                synchronized (lock) {
+                    serving++;
+                    lock.notifyAll();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pass(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        for (String h : HEADERS) {
+            String v = exchange.getRequestHeaders().getFirst(h);
+            if (v != null) req.header(h, v);
+        }
+        HttpResponse<byte[]> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        resp.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+        exchange.sendResponseHeaders(resp.statusCode(), resp.body().length == 0 ? -1 : resp.body().length);
+        if (resp.body().length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(resp.body());
+            }
         }
     }
 

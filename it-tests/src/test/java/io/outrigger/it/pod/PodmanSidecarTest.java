@@ -139,7 +139,7 @@ class PodmanSidecarTest {
             played.remove(manifest);
             double downSeconds = (System.nanoTime() - downStart) / 1e9;
 
-            // every line, in order per file, with the Pod's labels; re-sent ones after the SIGKILL are allowed
+            // every line, in order per file (by timestamp), with the Pod's labels; re-sent ones after the SIGKILL are allowed
             Map<Integer, List<Integer>> byFile = firstArrivals(loki);
             List<Integer> seqs = byFile.values().stream().flatMap(List::stream).sorted().toList();
             assertEquals(LINES, seqs.size(), "distinct lines delivered; the sidecar's log:\n" + logs);
@@ -267,11 +267,16 @@ class PodmanSidecarTest {
         return podman.inspect(container, "{{.State.Status}}");
     }
 
-    /** Each line's first arrival, grouped by the file it was written to (app.sh's "gen"), in arrival order. */
+    /**
+     * Each line once, grouped by the file it was written to (app.sh's "gen"), in the order a Loki query returns
+     * them: by timestamp (pushes sent side by side may arrive in either order), arrival order among equal ones.
+     */
     private static Map<Integer, List<Integer>> firstArrivals(LokiReceiver loki) {
         Map<Integer, List<Integer>> byFile = new TreeMap<>();
         Set<Integer> seen = new HashSet<>();
-        for (LokiReceiver.Entry e : loki.allEntries(LokiReceiver.DEFAULT_TENANT)) {
+        List<LokiReceiver.Entry> entries = new ArrayList<>(loki.allEntries(LokiReceiver.DEFAULT_TENANT));
+        entries.sort(java.util.Comparator.comparingLong(LokiReceiver.Entry::timeNanos));
+        for (LokiReceiver.Entry e : entries) {
             int seq = number(SEQ, e.line());
             if (seen.add(seq)) byFile.computeIfAbsent(number(GEN, e.line()), g -> new ArrayList<>()).add(seq);
         }
