@@ -3,6 +3,7 @@
 # 0.1 s, and rotates the file every ROTATE lines (rename to app.log.1, create app.log); then touches .written, idles.
 dir=/var/log/app lines=${LINES:-3000} rotate=${ROTATE:-1000} batch=${BATCH:-10}
 trap 'exit 0' TERM INT
+if [ -f "$dir/.written" ]; then while :; do sleep 1; done; fi # started again after its work (restartPolicy Always)
 mkdir -p "$dir" && : > "$dir/app.log"
 gen=0 i=1
 while [ "$i" -le "$lines" ]; do
