@@ -3,6 +3,7 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
@@ -186,7 +187,7 @@ final class DirectKafkaOutput implements Output {
                 drive();
             } catch (RuntimeException | Error e) { // a bug must not leave batches hanging
                 LOG.log(System.Logger.Level.WARNING, "kafka output {0}: {1}", name, e.toString());
-                abandon(new SendResult.Retryable("kafka_error", e.toString()));
+                abandon(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
             }
         }
     }
@@ -204,7 +205,7 @@ final class DirectKafkaOutput implements Output {
     private boolean probing;
     private final List<Chunk> held = new ArrayList<>(); // the other chunks, waiting for the probe and the reset
     private String lastProblem = "";
-    private String lastReason = "timeout";
+    private Reason lastReason = Reason.TIMEOUT;
     private long order;
     private int attempts;
     private long batchCount;
@@ -267,11 +268,11 @@ final class DirectKafkaOutput implements Output {
                 encoder.encodeParts(r);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
-                results[i] = new SendResult.Rejected(e.reason, e.getMessage());
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD, e.getMessage());
                 return;
             } catch (RuntimeException e) {
                 invalid.labelValues(name, "serialization").inc();
-                results[i] = new SendResult.Rejected("serialization", e.toString());
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD, e.toString());
                 return;
             }
             String topicName = encoder.topic();
@@ -295,7 +296,7 @@ final class DirectKafkaOutput implements Output {
             int size = small ? 0 : AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
                     settings.compression().type(), keyBuffer, value, headers);
             if (size > settings.maxRequestSize()) {
-                results[i] = new SendResult.Rejected("too_large", "RecordTooLargeException: The message is " + size
+                results[i] = new SendResult.Rejected(Reason.TOO_LARGE, "RecordTooLargeException: The message is " + size
                         + " bytes when serialized which is larger than " + settings.maxRequestSize()
                         + ", which is the value of the max.request.size configuration.");
                 return;
@@ -371,7 +372,7 @@ final class DirectKafkaOutput implements Output {
             }
             if (failed.isEmpty() && !resetNeeded) {
                 if (ready.isEmpty()) { // nothing left to send or read, yet a batch is open: answer it rather than hang
-                    abandon(new SendResult.Retryable("kafka_error", "output " + name + ": batch left without answer"));
+                    abandon(new SendResult.Retryable(Reason.INTERNAL, "output " + name + ": batch left without answer"));
                 }
                 continue;
             }
@@ -388,7 +389,7 @@ final class DirectKafkaOutput implements Output {
             Chunk first = ready.peekFirst();
             int leader = first.leader();
             if (leader < 0) {
-                fail(ready.pollFirst(), "kafka_retriable", "no leader for " + first.topic.name + "-" + first.partition, true);
+                fail(ready.pollFirst(), Reason.SERVER_ERROR, "no leader for " + first.topic.name + "-" + first.partition, true);
                 continue;
             }
             KafkaWire w = wire(leader);
@@ -397,7 +398,7 @@ final class DirectKafkaOutput implements Output {
                     Chunk c = it.next();
                     if (c.leader() == leader) {
                         it.remove();
-                        fail(c, "connection", connectProblem, true);
+                        fail(c, Reason.CONNECTION, connectProblem, true);
                     }
                 }
                 continue;
@@ -439,7 +440,7 @@ final class DirectKafkaOutput implements Output {
                 failConnection(w, e);
                 for (Chunk c : chunks) {
                     c.inDoubt = true; // part of the request may have gone
-                    fail(c, "connection", lastProblem, true);
+                    fail(c, Reason.CONNECTION, lastProblem, true);
                 }
             }
         }
@@ -468,7 +469,7 @@ final class DirectKafkaOutput implements Output {
                 for (ProduceResponseData.PartitionProduceResponse x : tr.partitionResponses()) if (x.index() == c.partition) pr = x;
             }
             if (pr == null) {
-                fail(c, "kafka_error", "broker " + r.wire.address + " did not answer for " + c.topic.name + "-" + c.partition, true);
+                fail(c, Reason.TIMEOUT, "broker " + r.wire.address + " did not answer for " + c.topic.name + "-" + c.partition, true);
                 continue;
             }
             answered(c, pr);
@@ -488,7 +489,7 @@ final class DirectKafkaOutput implements Output {
                 it.remove();
                 for (Chunk c : other.chunks) {
                     c.inDoubt = true;
-                    fail(c, e instanceof SocketTimeoutException ? "timeout" : "connection", lastProblem, true);
+                    fail(c, e instanceof SocketTimeoutException ? Reason.TIMEOUT : Reason.CONNECTION, lastProblem, true);
                 }
             }
         }
@@ -503,11 +504,11 @@ final class DirectKafkaOutput implements Output {
                 // after an earlier chunk of this partition failed, this one could only be refused; otherwise
                 // the broker and we disagree on the sequence: a new producer id numbers everything again
                 if (!failedBefore(c)) resetNeeded = true;
-                fail(c, "kafka_retriable", where + ": " + error.message(), false);
+                fail(c, Reason.SERVER_ERROR, where + ": " + error.message(), false);
             }
             case UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH -> {
                 resetNeeded = true;
-                fail(c, "kafka_retriable", where + ": " + error.message(), false);
+                fail(c, Reason.SERVER_ERROR, where + ": " + error.message(), false);
             }
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE -> {
                 if (c.count > 1) split(c);
@@ -517,7 +518,7 @@ final class DirectKafkaOutput implements Output {
             default -> {
                 Exception e = error.exception(message(pr, error));
                 if (e instanceof RetriableException) {
-                    fail(c, "kafka_retriable", where + ": " + e.getMessage(), true);
+                    fail(c, Reason.SERVER_ERROR, where + ": " + e.getMessage(), true);
                 } else {
                     reject(c, KafkaErrors.classify(e));
                 }
@@ -619,7 +620,7 @@ final class DirectKafkaOutput implements Output {
         completeIfDone(c.owner);
     }
 
-    private void fail(Chunk c, String reason, String problem, boolean refreshMetadata) {
+    private void fail(Chunk c, Reason reason, String problem, boolean refreshMetadata) {
         lastReason = reason;
         lastProblem = problem;
         metadataNeeded |= refreshMetadata;
@@ -637,7 +638,7 @@ final class DirectKafkaOutput implements Output {
         open.remove(s);
         SendResult r = KafkaOutput.summary(s.results);
         if (r instanceof SendResult.Retryable rr) {
-            if (!rr.reason().equals("closed")) healthy = false;
+            if (rr.reason() != Reason.CLOSED) healthy = false;
         } else if (Arrays.asList(s.results).contains(null)) {
             healthy = true;
         }
@@ -777,7 +778,7 @@ final class DirectKafkaOutput implements Output {
             return asked.leaders.length > 0 || asked.unusable != null;
         });
         if (!known && lastProblem.isEmpty()) {
-            lastReason = "timeout";
+            lastReason = Reason.TIMEOUT;
             lastProblem = "topic " + topicName + " not present in metadata after " + settings.maxBlockMs() + " ms";
         }
         return t;
@@ -842,7 +843,7 @@ final class DirectKafkaOutput implements Output {
                 } else {
                     Exception ex = e.exception("topic " + mt.name() + ": " + e.message());
                     if (ex instanceof RetriableException) {
-                        lastReason = "timeout";
+                        lastReason = Reason.TIMEOUT;
                         lastProblem = "topic " + mt.name() + ": " + e.message();
                     } else {
                         t.unusable = KafkaErrors.classify(ex);
@@ -852,7 +853,7 @@ final class DirectKafkaOutput implements Output {
             }
             return;
         }
-        lastReason = "connection";
+        lastReason = Reason.CONNECTION;
         lastProblem = "output " + name + ": no broker reachable: " + connectProblem;
     }
 
@@ -912,7 +913,7 @@ final class DirectKafkaOutput implements Output {
             for (Topic t : topics.values()) Arrays.fill(t.nextSequence, 0);
             return null;
         }
-        return new SendResult.Retryable("connection", "output " + name + ": no broker reachable: " + connectProblem);
+        return new SendResult.Retryable(Reason.CONNECTION, "output " + name + ": no broker reachable: " + connectProblem);
     }
 
     /** Sleeps; false (the interrupt kept) when interrupted: the output is closing. */
@@ -966,7 +967,7 @@ final class DirectKafkaOutput implements Output {
         wires.clear();
     }
 
-    @Override public boolean isHealthy() { return healthy && !closed; }
+    public boolean isHealthy() { return healthy && !closed; }
 
     /** Waits for queued batches within the timeout; then closes the connections, which ends any send still waiting. */
     @Override
@@ -978,7 +979,7 @@ final class DirectKafkaOutput implements Output {
             if (!executor.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being sent after {1}", name, closeTimeout);
                 for (Runnable r : executor.shutdownNow()) {
-                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed"));
                 }
             }
         } catch (InterruptedException e) {

@@ -3,7 +3,9 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,6 +22,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
@@ -41,8 +45,13 @@ import org.apache.kafka.common.errors.InterruptException;
  * batch, not as many as its buffer takes.
  *
  * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
- * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
- * Retryable {@code "connection"} until it can make one.
+ * before DNS knows the Kafka service) the output tries again on each send, answering Retryable
+ * {@code connection} until it can make one.
+ *
+ * <p><b>Order.</b> Records of one partition are stored in the order of their batches: the producer keeps order
+ * within a partition (idempotence), and once a batch came back retryable, a batch queued behind it that is not
+ * itself a retry is answered retryable at once without being sent, until a retried batch is delivered. The shared
+ * sender sends retries oldest first and no new batch meanwhile ({@link #keepsOrder()}).
  */
 final class KafkaOutput implements Output {
 
@@ -56,10 +65,14 @@ final class KafkaOutput implements Output {
     private final ThreadLocal<RecordEncoder> encoders;
     private final Duration closeTimeout;
     private final Counter invalid;
+    private final CounterDataPoint producerRetries;
+    /** The producer's {@code record-retry-total} already counted; read and written on the output's thread only. */
+    private double producerRetriesSeen;
     /** False when a configured interceptor or partitioner could keep a record's value after send(). */
     private final boolean valueReuseAllowed;
-    private volatile boolean healthy = true;
     private volatile boolean closed;
+    /** A batch came back retryable and no retry was delivered since: a first send is held back (see class doc). */
+    private volatile SendResult.Retryable holding;
 
     /** Makes the producer; throws when it cannot yet (with a message free of secrets). */
     interface ProducerSource {
@@ -67,11 +80,12 @@ final class KafkaOutput implements Output {
     }
 
     KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
-                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed) {
+                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed,
+                CounterDataPoint producerRetries) {
+        this.producerRetries = producerRetries;
         this.name = name;
         this.producer = producer;
         this.source = source;
-        this.healthy = producer != null;
         this.executor = executor;
         this.encoders = ThreadLocal.withInitial(encoderFactory);
         this.invalid = invalid;
@@ -92,13 +106,13 @@ final class KafkaOutput implements Output {
                                                  java.util.function.Function<CompletableFuture<SendResult>, Runnable> task) {
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         if (closed) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
             return future;
         }
         try {
             executor.execute(task.apply(future));
         } catch (RejectedExecutionException e) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
         }
         return future;
     }
@@ -114,21 +128,27 @@ final class KafkaOutput implements Output {
         }
 
         @Override public void run() {
+            SendResult.Retryable held = holding;
+            if (held != null && batch.attempt() == 1) {
+                future.complete(new SendResult.Retryable(held.reason(), "held back behind a batch waiting for its retry: "
+                        + held.detail()));
+                return;
+            }
             Producer<byte[], byte[]> p;
             try {
                 p = producer();
                 if (p == null) {
-                    healthy = false;
-                    future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
+                    future.complete(new SendResult.Retryable(Reason.CONNECTION, "output " + name + " has no Kafka producer yet: "
                             + lastCreationError));
                     return;
                 }
-                produceAll(p, batch.records(), future);
+                produceAll(p, batch, future);
             } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
-                future.complete(new SendResult.Retryable("kafka_error", e.toString()));
+                future.complete(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
                 return;
             }
             flush(p);
+            countProducerRetries(p);
         }
 
         /**
@@ -149,6 +169,21 @@ final class KafkaOutput implements Output {
 
     private volatile String lastCreationError = "";
 
+    /** Adds the records the producer sent again by itself since the last batch to the shared retries counter. */
+    private void countProducerRetries(Producer<byte[], byte[]> p) {
+        if (!(p instanceof KafkaProducer)) return;
+        for (Map.Entry<MetricName, ? extends Metric> e : p.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.name().equals("record-retry-total") && n.group().equals("producer-metrics")
+                    && e.getValue().metricValue() instanceof Number v) {
+                double total = v.doubleValue();
+                if (total > producerRetriesSeen) producerRetries.inc(total - producerRetriesSeen);
+                producerRetriesSeen = Math.max(producerRetriesSeen, total);
+                return;
+            }
+        }
+    }
+
     /** The producer, made now if it could not be made before; null while that still fails. */
     private synchronized Producer<byte[], byte[]> producer() {
         if (producer != null || closed) return producer;
@@ -166,28 +201,30 @@ final class KafkaOutput implements Output {
         return producer;
     }
 
-    private void produceAll(Producer<byte[], byte[]> producer, List<LogRecord> records, CompletableFuture<SendResult> future) {
+    private void produceAll(Producer<byte[], byte[]> producer, Batch batch, CompletableFuture<SendResult> future) {
+        List<LogRecord> records = batch.records();
         int n = records.size();
         if (n == 0) {
             future.complete(SendResult.DELIVERED);
             return;
         }
-        InFlight flight = new InFlight(n, future);
+        InFlight flight = new InFlight(n, batch.attempt(), future);
         RecordEncoder encoder = encoders.get();
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
         Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
+        long encodedBytes = 0;
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> pr;
             try {
                 pr = encoder.encode(records.get(i), reuse);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
-                flight.done(i, new SendResult.Rejected(e.reason, e.getMessage()));
+                flight.done(i, new SendResult.Rejected(Reason.INVALID_RECORD, e.getMessage()));
                 continue;
             } catch (RuntimeException e) {
                 invalid.labelValues(name, "serialization").inc();
-                flight.done(i, new SendResult.Rejected("serialization", e.toString()));
+                flight.done(i, new SendResult.Rejected(Reason.INVALID_RECORD, e.toString()));
                 continue;
             }
             if (stalled != null) {
@@ -197,6 +234,7 @@ final class KafkaOutput implements Output {
                     continue;
                 }
             }
+            encodedBytes += (pr.key() == null ? 0 : pr.key().length) + (pr.value() == null ? 0 : pr.value().length);
             final int index = i;
             try {
                 producer.send(pr, (metadata, exception) -> flight.done(index, KafkaErrors.classify(exception)));
@@ -209,12 +247,14 @@ final class KafkaOutput implements Output {
             if (flight.results.get(i) instanceof SendResult.Retryable r) {
                 if (encoder.hasConstantTopic()) {
                     for (int j = i + 1; j < n; j++) flight.done(j, r);
+                    batch.encoded(encodedBytes);
                     return;
                 }
                 if (stalled == null) stalled = new HashMap<>();
                 stalled.put(pr.topic(), r);
             }
         }
+        batch.encoded(encodedBytes);
     }
 
     /** One batch's records waiting for their callbacks. */
@@ -223,21 +263,27 @@ final class KafkaOutput implements Output {
         final AtomicReferenceArray<SendResult> results;
         final AtomicInteger remaining;
         final CompletableFuture<SendResult> future;
+        final int attempt;
+        volatile SendResult.Retryable firstRetry;
 
-        InFlight(int n, CompletableFuture<SendResult> future) {
+        InFlight(int n, int attempt, CompletableFuture<SendResult> future) {
             this.results = new AtomicReferenceArray<>(n);
             this.remaining = new AtomicInteger(n);
+            this.attempt = attempt;
             this.future = future;
         }
 
         void done(int index, SendResult result) {
-            if (result instanceof SendResult.Delivered) {
-                if (!healthy) healthy = true;
-            } else {
-                if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) healthy = false;
+            if (!(result instanceof SendResult.Delivered)) {
+                if (result instanceof SendResult.Retryable r && r.reason() != Reason.CLOSED && firstRetry == null) firstRetry = r;
                 results.set(index, result);
             }
-            if (remaining.decrementAndGet() == 0) future.complete(summary());
+            if (remaining.decrementAndGet() == 0) {
+                // set before the answer, so the batch queued behind this one already sees it
+                if (firstRetry != null) holding = firstRetry;
+                else if (attempt > 1) holding = null;
+                future.complete(summary());
+            }
         }
 
         private SendResult summary() {
@@ -265,8 +311,9 @@ final class KafkaOutput implements Output {
         return new SendResult.PerRecord(Arrays.asList(copy));
     }
 
+    /** Kafka keeps records of one partition in order (see class doc). */
     @Override
-    public boolean isHealthy() { return healthy && !closed; }
+    public boolean keepsOrder() { return true; }
 
     /** Waits for queued batches to be handed to the producer, then flushes and closes it within the timeout. */
     @Override
@@ -280,7 +327,7 @@ final class KafkaOutput implements Output {
                 LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being handed to the producer after {1}",
                         name, closeTimeout);
                 for (Runnable r : executor.shutdownNow()) {
-                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed"));
                 }
             }
         } catch (InterruptedException e) {

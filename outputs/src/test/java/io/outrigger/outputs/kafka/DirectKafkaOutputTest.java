@@ -112,7 +112,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> first = lines(0, 1000);
 
         assertEquals(SendResult.DELIVERED, send(out, first));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
         List<ScriptedBroker.Received> stored = broker.stored(topic);
         assertTrue(stored.size() > 1, "batch.size 4096 should split 1000 lines into several record batches: " + stored.size());
         assertEquals(values(first), broker.storedValues(topic));
@@ -224,7 +224,7 @@ class DirectKafkaOutputTest {
         assertEquals(List.of("line 0", "line 1", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8"),
                 broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -253,8 +253,8 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 5));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization", "rejected:authorization",
-                "rejected:authorization", "rejected:authorization"), outcomes(r, 5), r.toString());
+        assertEquals(List.of("retryable:auth", "retryable:auth", "retryable:auth",
+                "retryable:auth", "retryable:auth"), outcomes(r, 5), r.toString());
         assertEquals(List.of(), broker.storedValues(topic));
 
         // the rejected record batch left a gap in the sequence: the next batch must still get through
@@ -272,7 +272,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = lines(0, 4);
 
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "rejected:invalid_record", "delivered", "delivered"), outcomes(r, 4), r.toString());
+        assertEquals(List.of("delivered", "rejected:bad_request", "delivered", "delivered"), outcomes(r, 4), r.toString());
         assertEquals(List.of("line 0", "line 2", "line 3"), broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
 
@@ -294,15 +294,15 @@ class DirectKafkaOutputTest {
         SendResult r = send(out, records);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("kafka_retriable", retry.reason());
+        assertEquals("server_error", retry.reason().label());
         assertTrue(tookMs < deliveryTimeoutMs + 10_000, "gave up after " + tookMs + " ms");
         assertTrue(broker.received(topic).size() > 1, "sent more than once before giving up");
         assertEquals(List.of(), broker.storedValues(topic));
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         broker.rule(topic, null);
         assertEquals(SendResult.DELIVERED, send(out, records));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
         assertEquals(values(records), broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
     }
@@ -318,9 +318,9 @@ class DirectKafkaOutputTest {
 
         SendResult r = send(out, lines(0, 3));
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("connection", retry.reason(), retry.toString());
+        assertEquals("connection", retry.reason().label(), retry.toString());
         assertTrue(retry.detail().contains("127.0.0.1:" + port), retry.detail());
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -334,8 +334,8 @@ class DirectKafkaOutputTest {
 
         SendResult r = send(out, lines(0, 3));
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("connection", retry.reason(), retry.toString());
-        assertFalse(out.isHealthy());
+        assertEquals("connection", retry.reason().label(), retry.toString());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -365,8 +365,8 @@ class DirectKafkaOutputTest {
             SendResult r = send(out, records);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r, r.toString());
-            assertEquals("connection", retry.reason(), retry.toString());
-            assertFalse(out.isHealthy());
+            assertEquals("connection", retry.reason().label(), retry.toString());
+            assertFalse(((DirectKafkaOutput) out).isHealthy());
             // not a speed check: without a bound the batch would wait one connect timeout per record batch per round
             assertTrue(tookMs < deliveryTimeoutMs + 4 * connectTimeoutMs + 3000, "answered after " + tookMs + " ms");
         } finally {
@@ -562,7 +562,7 @@ class DirectKafkaOutputTest {
         List<String> expectedStored = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             boolean bad = i == 0 || i == 3;
-            expected.add(bad ? "rejected:invalid_record" : "delivered");
+            expected.add(bad ? "rejected:bad_request" : "delivered");
             if (!bad) expectedStored.add("line " + i);
         }
         assertEquals(expected, outcomes(r, 500));
@@ -577,7 +577,7 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 3));
-        assertEquals(List.of("rejected:invalid_record", "rejected:invalid_record", "rejected:invalid_record"),
+        assertEquals(List.of("rejected:bad_request", "rejected:bad_request", "rejected:bad_request"),
                 outcomes(r, 3), r.toString());
         assertEquals(List.of(), broker.storedValues(topic));
     }
@@ -596,7 +596,7 @@ class DirectKafkaOutputTest {
         all.addAll(values(second));
         assertEquals(all, broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -613,10 +613,10 @@ class DirectKafkaOutputTest {
             String key = "pod-" + i;
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("pod", Value.of(key))).build());
             boolean down = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2 == 1;
-            expected.add(down ? "retryable:kafka_retriable" : "delivered");
+            expected.add(down ? "retryable:server_error" : "delivered");
             if (!down) expectedStored.add("m" + i);
         }
-        assertTrue(expected.contains("delivered") && expected.contains("retryable:kafka_retriable"), "keys in both partitions");
+        assertTrue(expected.contains("delivered") && expected.contains("retryable:server_error"), "keys in both partitions");
 
         SendResult r = send(out, records);
         assertEquals(expected, outcomes(r, 20), r.toString());
@@ -637,7 +637,7 @@ class DirectKafkaOutputTest {
         out.close();
         SendResult r = future.get(30, TimeUnit.SECONDS);
         assertInstanceOf(SendResult.Retryable.class, r, r.toString());
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
         assertEquals(List.of(), broker.storedValues(topic));
     }
 
@@ -650,7 +650,7 @@ class DirectKafkaOutputTest {
         Output out = output(topic, Map.of());
 
         SendResult r = send(out, lines(0, 2));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
+        assertEquals(List.of("retryable:auth", "retryable:auth"), outcomes(r, 2), r.toString());
         assertEquals(List.of(), broker.received(topic));
     }
 
@@ -660,7 +660,7 @@ class DirectKafkaOutputTest {
         broker.topicError(topic, Errors.TOPIC_AUTHORIZATION_FAILED);
         Output out = output(topic, Map.of());
         List<LogRecord> records = lines(0, 2);
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(send(out, records), 2));
+        assertEquals(List.of("retryable:auth", "retryable:auth"), outcomes(send(out, records), 2));
 
         broker.topicError(topic, null); // the ACL was fixed: KafkaProducer asks the metadata again on its next send
         SendResult r = send(out, records);
@@ -676,7 +676,7 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = lines(0, 2);
 
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
-        assertEquals("timeout", r.reason(), r.toString());
+        assertEquals("timeout", r.reason().label(), r.toString());
         assertEquals(List.of(), broker.received(topic));
 
         broker.topicError(topic, null);
@@ -720,8 +720,8 @@ class DirectKafkaOutputTest {
         List<LogRecord> records = List.of(LogRecord.builder().message("m0").fields(Fields.of("pod", Value.of(key))).build());
 
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records));
-        assertEquals("kafka_retriable", r.reason(), r.toString());
-        assertFalse(out.isHealthy());
+        assertEquals("server_error", r.reason().label(), r.toString());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         broker.leaderless(topic);
         assertEquals(SendResult.DELIVERED, send(out, records));
@@ -764,7 +764,7 @@ class DirectKafkaOutputTest {
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
         }
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "delivered", "rejected:invalid_topic", "delivered", "delivered"),
+        assertEquals(List.of("delivered", "delivered", "rejected:invalid_record", "delivered", "delivered"),
                 outcomes(r, 5), r.toString());
         assertEquals(List.of("m0", "m3"), broker.storedValues("tpl-a"));
         assertEquals(List.of("m1", "m4"), broker.storedValues("tpl-b"));
@@ -786,7 +786,7 @@ class DirectKafkaOutputTest {
             records.add(LogRecord.builder().message("m" + i).fields(Fields.of("app", Value.of(apps[i]))).build());
         }
         SendResult r = send(out, records);
-        assertEquals(List.of("delivered", "rejected:authorization", "delivered", "rejected:authorization"), outcomes(r, 4),
+        assertEquals(List.of("delivered", "retryable:auth", "delivered", "retryable:auth"), outcomes(r, 4),
                 r.toString());
         assertEquals(List.of("m0", "m2"), broker.storedValues("tpl2-a"));
         assertEquals(List.of(), broker.storedValues("tpl2-b"));
@@ -876,8 +876,8 @@ class DirectKafkaOutputTest {
         Output out = output("closed", Map.of());
         out.close();
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
-        assertEquals("closed", r.reason());
-        assertFalse(out.isHealthy());
+        assertEquals("closed", r.reason().label());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
     }
 
     @Test
@@ -889,12 +889,13 @@ class DirectKafkaOutputTest {
     }
 
     @Test
-    void producerIdRefusedForGoodIsRejectedAndRetriableRefusalIsAskedAgain() throws Exception {
+    void producerIdRefusedByAuthorizationOrRetriablyIsAskedAgain() throws Exception {
+        // an authorization refusal is retried like every output's 401/403 (issue 15), never dead-lettered
         broker.failInitProducerId(Errors.CLUSTER_AUTHORIZATION_FAILED);
         Output denied = output("pid-denied", Map.of());
-        SendResult r = send(denied, lines(0, 2));
-        assertEquals(List.of("rejected:authorization", "rejected:authorization"), outcomes(r, 2), r.toString());
-        assertEquals(List.of(), broker.received("pid-denied"));
+        List<LogRecord> deniedRecords = lines(0, 2);
+        assertEquals(SendResult.DELIVERED, send(denied, deniedRecords));
+        assertEquals(values(deniedRecords), broker.storedValues("pid-denied"));
 
         int initsBefore = broker.initProducerIdCalls();
         broker.failInitProducerId(Errors.COORDINATOR_LOAD_IN_PROGRESS);
@@ -917,7 +918,7 @@ class DirectKafkaOutputTest {
             Output out = output(config(List.of("127.0.0.1:" + port, broker.address()), topic, null, null, "none", null,
                     Map.of(), "direct"));
             assertEquals(SendResult.DELIVERED, send(out, records));
-            assertTrue(out.isHealthy());
+            assertTrue(((DirectKafkaOutput) out).isHealthy());
         }
         assertEquals(25, broker.storedValues(topic).size());
     }
@@ -960,7 +961,7 @@ class DirectKafkaOutputTest {
             Output out = output(config(List.of(old.address()), "ancient", null, null, "none", null,
                     Map.of("max.block.ms", "300"), "direct"));
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, lines(0, 1)));
-            assertEquals("connection", r.reason(), r.toString());
+            assertEquals("connection", r.reason().label(), r.toString());
             assertTrue(r.detail().contains("too old"), r.detail());
             assertEquals(List.of(), old.received("ancient"));
         }

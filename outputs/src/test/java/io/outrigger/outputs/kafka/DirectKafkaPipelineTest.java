@@ -214,7 +214,7 @@ class DirectKafkaPipelineTest {
         }
         assertEquals(all(batches), broker.storedValues(topic), "each record stored once, in send order");
         assertSequencesConsistent(broker.stored(topic));
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
     }
 
     @ParameterizedTest(name = "partition batch {0}")
@@ -233,7 +233,7 @@ class DirectKafkaPipelineTest {
         for (int b = 0; b < batches.size(); b++) {
             List<String> expected = new ArrayList<>();
             for (String v : values(batches.get(b))) {
-                expected.add(refused.contains(v) ? "rejected:authorization" : "delivered");
+                expected.add(refused.contains(v) ? "retryable:auth" : "delivered");
                 if (!refused.contains(v)) expectedStored.add(v);
             }
             assertEquals(expected, outcomes(results.get(b), expected.size()), "batch " + b);
@@ -258,7 +258,7 @@ class DirectKafkaPipelineTest {
         for (int b = 0; b < batches.size(); b++) {
             List<String> expected = new ArrayList<>();
             for (String v : values(batches.get(b))) {
-                expected.add(bad.contains(v) ? "rejected:invalid_record" : "delivered");
+                expected.add(bad.contains(v) ? "rejected:bad_request" : "delivered");
                 if (!bad.contains(v)) expectedStored.add(v);
             }
             assertEquals(expected, outcomes(results.get(b), expected.size()), "batch " + b);
@@ -442,7 +442,7 @@ class DirectKafkaPipelineTest {
             for (int i = 0; i < 150; i++, n++) {
                 boolean refused = n % 10 == 3;
                 batch.add(LogRecord.builder().message("m" + n).fields(Fields.of("t", Value.of(refused ? denied : ok))).build());
-                exp.add(refused ? "rejected:authorization" : "delivered");
+                exp.add(refused ? "retryable:auth" : "delivered");
                 if (!refused) expectedStored.add("m" + n);
             }
             batches.add(batch);
@@ -494,7 +494,7 @@ class DirectKafkaPipelineTest {
         }
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_500,
                 "answered once close gave up, not after the 6 s read timeout");
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
         assertEquals(SendResult.Retryable.class, out.send(Batch.of(lines(0, 1))).get(5, TimeUnit.SECONDS).getClass());
     }
 
@@ -576,7 +576,7 @@ class DirectKafkaPipelineTest {
         List<String> stored = broker.storedValues(topic);
         assertEquals(stored.size(), new HashSet<>(stored).size(), "nothing stored twice");
         assertTrue(new HashSet<>(stored).containsAll(delivered), "every record answered delivered is stored");
-        assertFalse(out.isHealthy(), "closed");
+        assertFalse(((DirectKafkaOutput) out).isHealthy(), "closed");
     }
 
     @Test
@@ -618,7 +618,7 @@ class DirectKafkaPipelineTest {
             for (SendResult r : results) assertEquals(SendResult.DELIVERED, r);
             assertEquals(all(batches), slow.storedValues(topic));
             assertSequencesConsistent(slow.stored(topic));
-            assertTrue(out.isHealthy());
+            assertTrue(((DirectKafkaOutput) out).isHealthy());
         }
     }
 
@@ -660,16 +660,16 @@ class DirectKafkaPipelineTest {
         String topic = topic("health");
         broker.rule(topic, r -> ScriptedBroker.Answer.of(Errors.NOT_ENOUGH_REPLICAS));
         Output out = output(topic, Map.of("delivery.timeout.ms", "1200"));
-        assertTrue(out.isHealthy(), "healthy before the first batch");
+        assertTrue(((DirectKafkaOutput) out).isHealthy(), "healthy before the first batch");
 
         List<SendResult> failed = sendTogether(out, batches(2, 10));
         for (SendResult r : failed) assertInstanceOf(SendResult.Retryable.class, r, r.toString());
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         broker.rule(topic, null);
         List<List<LogRecord>> next = batches(3, 10);
         for (SendResult r : sendTogether(out, next)) assertEquals(SendResult.DELIVERED, r);
-        assertTrue(out.isHealthy());
+        assertTrue(((DirectKafkaOutput) out).isHealthy());
         assertEquals(all(next), broker.storedValues(topic));
         assertSequencesConsistent(broker.stored(topic));
     }
@@ -735,7 +735,7 @@ class DirectKafkaPipelineTest {
         SendResult r = out.send(Batch.of(records)).get(30, TimeUnit.SECONDS);
         assertEquals(List.of("delivered", "rejected:too_large", "delivered", "delivered"), outcomes(r, 4), r.toString());
         assertEquals(List.of("line 0", "line 2", "line 3"), broker.storedValues(topic));
-        assertTrue(out.isHealthy(), "every record the broker could take was delivered");
+        assertTrue(((DirectKafkaOutput) out).isHealthy(), "every record the broker could take was delivered");
     }
 
     @Test
@@ -744,9 +744,9 @@ class DirectKafkaPipelineTest {
         broker.rule(topic, r -> ScriptedBroker.Answer.of(Errors.NOT_ENOUGH_REPLICAS));
         Output out = output(topic, Map.of("delivery.timeout.ms", "1200"));
         assertInstanceOf(SendResult.Retryable.class, out.send(Batch.of(lines(0, 3))).get(30, TimeUnit.SECONDS));
-        assertFalse(out.isHealthy());
+        assertFalse(((DirectKafkaOutput) out).isHealthy());
 
         assertEquals(SendResult.DELIVERED, out.send(Batch.of(List.of())).get(30, TimeUnit.SECONDS));
-        assertFalse(out.isHealthy(), "the broker still refuses everything");
+        assertFalse(((DirectKafkaOutput) out).isHealthy(), "the broker still refuses everything");
     }
 }

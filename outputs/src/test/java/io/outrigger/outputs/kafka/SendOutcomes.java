@@ -35,6 +35,7 @@ final class SendOutcomes {
             case SendResult.Delivered d -> "delivered";
             case SendResult.Rejected x -> "rejected:" + x.reason();
             case SendResult.Retryable x -> "retryable:" + x.reason();
+            case SendResult.Split x -> "split:" + x.reason();
             case SendResult.PerRecord x -> throw new AssertionError("nested " + x);
         };
     }
