@@ -31,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -172,10 +171,6 @@ class PodmanSidecarTest {
     @Test
     @Order(2)
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    @Disabled("agent bug, open: exit_when stops the agent before the file input has read the files present (since the"
-            + " lifecycle changes merged at 4f6a42c the sidecar logs '.done exists: stopping' 18 ms after 'started' and"
-            + " delivers none of the report's 500 lines; this test passed 6 of 6 runs before). Enable once exit_when"
-            + " reads every input to its end before stopping.")
     void jobSidecarEndsAfterTheAppWithEveryLineDelivered() throws Exception {
         int port = freePort();
         try (LokiReceiver loki = LokiReceiver.start()) {
