@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The Kafka producer properties an output runs with: our defaults, then the user's {@code producer:} map, then
@@ -139,10 +142,13 @@ final class ProducerProperties {
             String v = merged.get(key);
             if (v == null) continue;
             try {
-                DirectSettings.compression(type, v); // the client's own range checks, now instead of at start
+                Integer.parseInt(v.strip());
+                ConfigDef.ConfigKey def = ProducerConfig.configDef().configKeys().get(key);
+                // the client's own range check, now instead of when the producer starts
+                if (def != null && def.validator != null) def.validator.ensureValid(key, Integer.valueOf(v.strip()));
             } catch (NumberFormatException e) {
                 problems.add(new ConfigProblem("producer." + key, "\"" + v + "\" is not a whole number"));
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException e) {
                 problems.add(new ConfigProblem("producer." + key, e.getMessage()));
             }
         }

@@ -3,7 +3,6 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.RecordJson;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -43,12 +42,6 @@ final class RecordEncoder {
     private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
     private final byte[][] values = new byte[VALUE_SLOTS][];
-    private static final Header[] NO_HEADERS = new Header[0];
-    private String partTopic;
-    private byte[] partKey;
-    private ByteBuffer partValue;
-    private ByteBuffer jsonView;
-    private Header[] partHeaders;
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
         this.topic = topic;
@@ -91,30 +84,6 @@ final class RecordEncoder {
         // from dropping replayed old lines; the record's own time is in the JSON body.
         return new ProducerRecord<>(t, null, null, key, value, headers);
     }
-
-    /**
-     * The record's parts for the direct sender, read through {@link #topic()}, {@link #key()}, {@link #value()}
-     * and {@link #headers()} until the next call: no ProducerRecord, and the value is a view of this encoder's
-     * buffer (the sender copies it into its record batch before encoding the next).
-     */
-    void encodeParts(LogRecord r) throws Unencodable {
-        partTopic = renderTopic(r);
-        partKey = key(r);
-        if (json) {
-            appendJson(r);
-            byte[] a = buffer.array();
-            if (jsonView == null || jsonView.array() != a) jsonView = ByteBuffer.wrap(a); // one view while the array lasts
-            partValue = jsonView.clear().limit(buffer.length());
-        } else {
-            partValue = ByteBuffer.wrap(rawMessage(r));
-        }
-        partHeaders = headerNames.length == 0 ? NO_HEADERS : headers(r);
-    }
-
-    String topic() { return partTopic; }
-    byte[] key() { return partKey; }
-    ByteBuffer value() { return partValue; }
-    Header[] headers() { return partHeaders; }
 
     private String renderTopic(LogRecord r) throws Unencodable {
         String t = topic.render(r, topicScratch);

@@ -47,7 +47,7 @@ class KafkaOutputUnitTest {
 
     private KafkaOutput output(String topic, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), topic, null, null, null, null, null, null,
-                null, null, null, 1, null);
+                null, null, null, 1);
         KafkaOutput out = KafkaOutputFactory.create(c, ctx, producer, () -> {
             throw new AssertionError("the producer was given");
         });
