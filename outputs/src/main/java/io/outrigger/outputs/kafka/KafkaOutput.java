@@ -11,11 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -25,20 +25,16 @@ import org.apache.kafka.common.errors.InterruptException;
 /**
  * Sends each batch with one shared {@link Producer}. {@code send()} only queues the batch on the output's own
  * thread (so the caller never waits on {@code producer.send}, which can block up to {@code max.block.ms}); that
- * thread encodes every record, hands it to the producer, then flushes the producer and waits there until the
- * batch is answered before it takes the next one. The producer's callbacks classify each record and, when the
- * last has answered, the batch's future completes: Delivered, one Retryable for the whole batch when every
- * record is retryable, otherwise a PerRecord answer.
+ * thread encodes every record, hands it to the producer without a callback, keeping the future {@code send()}
+ * returns, then flushes the producer, which returns once every record sent before is answered, and reads the
+ * batch's answer from the futures at once: Delivered, one Retryable for the whole batch when every record is
+ * retryable, otherwise a PerRecord answer. No per-record callback runs on the producer's network thread.
  *
  * <p>One thread and a flush per batch, because a batch is already the unit the core chose to send: the flush
  * sends its last, partly filled producer batch at once instead of after {@code linger.ms}, and nothing contends
  * for the producer's per-partition lock. Batches go to the broker one after another, in order, while the core
- * readies the next ({@code concurrency} of them queue here). Measured with bench/e2e.sh (2M JSON lines, broker on
- * the same 2 cores, 5 interleaved pairs) against two threads appending at once and linger deciding when to send:
- * 8-22% more lines/s at 3-10% less CPU per line. A flush handed to another thread, so the next batch could be
- * appended meanwhile, sent many small requests (records appended while a flush is in progress go out at once)
- * and cost 8-15% more CPU for no more speed. While the broker is unreachable the producer holds at most one
- * batch, not as many as its buffer takes.
+ * readies the next ({@code concurrency} of them queue here). While the broker is unreachable the producer holds at
+ * most one batch, not as many as its buffer takes.
  *
  * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
  * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
@@ -86,9 +82,9 @@ final class KafkaOutput implements Output {
 
     /**
      * Queues the task {@code task} makes for a new future on the output's thread, or answers the future
-     * Retryable "closed" when the output is closed: the caller never waits on Kafka. Both senders queue this way.
+     * Retryable "closed" when the output is closed: the caller never waits on Kafka.
      */
-    static CompletableFuture<SendResult> enqueue(boolean closed, ExecutorService executor, String name,
+    private static CompletableFuture<SendResult> enqueue(boolean closed, ExecutorService executor, String name,
                                                  java.util.function.Function<CompletableFuture<SendResult>, Runnable> task) {
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         if (closed) {
@@ -114,35 +110,17 @@ final class KafkaOutput implements Output {
         }
 
         @Override public void run() {
-            Producer<byte[], byte[]> p;
             try {
-                p = producer();
+                Producer<byte[], byte[]> p = producer();
                 if (p == null) {
                     healthy = false;
                     future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
                             + lastCreationError));
                     return;
                 }
-                produceAll(p, batch.records(), future);
+                future.complete(sendAll(p, batch.records()));
             } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
                 future.complete(new SendResult.Retryable("kafka_error", e.toString()));
-                return;
-            }
-            flush(p);
-        }
-
-        /**
-         * Sends what the producer still holds now and waits until it is answered (the callbacks complete the
-         * future). Not for a MockProducer: its flush() completes every pending send successfully.
-         */
-        private void flush(Producer<byte[], byte[]> p) {
-            if (!(p instanceof KafkaProducer)) return;
-            try {
-                p.flush();
-            } catch (InterruptException e) {
-                // closing: the producer's close() answers the records still in flight through their callbacks
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "kafka output {0}: flush failed: {1}", name, e.toString());
             }
         }
     }
@@ -166,13 +144,16 @@ final class KafkaOutput implements Output {
         return producer;
     }
 
-    private void produceAll(Producer<byte[], byte[]> producer, List<LogRecord> records, CompletableFuture<SendResult> future) {
+    /** The futures of the batch being sent (only the output's thread uses it); grown as batches need. */
+    private Future<?>[] pending = new Future<?>[0];
+
+    /** Sends the records, waits until the producer has answered them all, and returns the batch's answer. */
+    private SendResult sendAll(Producer<byte[], byte[]> producer, List<LogRecord> records) {
         int n = records.size();
-        if (n == 0) {
-            future.complete(SendResult.DELIVERED);
-            return;
-        }
-        InFlight flight = new InFlight(n, future);
+        if (n == 0) return SendResult.DELIVERED;
+        SendResult[] results = new SendResult[n]; // null: delivered (or, until the end, sent)
+        if (pending.length < n) pending = new Future<?>[n];
+        Future<?>[] sent = pending;
         RecordEncoder encoder = encoders.get();
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
@@ -183,79 +164,108 @@ final class KafkaOutput implements Output {
                 pr = encoder.encode(records.get(i), reuse);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
-                flight.done(i, new SendResult.Rejected(e.reason, e.getMessage()));
+                results[i] = new SendResult.Rejected(e.reason, e.getMessage());
                 continue;
             } catch (RuntimeException e) {
                 invalid.labelValues(name, "serialization").inc();
-                flight.done(i, new SendResult.Rejected("serialization", e.toString()));
+                results[i] = new SendResult.Rejected("serialization", e.toString());
                 continue;
             }
             if (stalled != null) {
                 SendResult r = stalled.get(pr.topic());
                 if (r != null) {
-                    flight.done(i, r);
+                    results[i] = r;
                     continue;
                 }
             }
-            final int index = i;
+            Future<?> f;
             try {
-                producer.send(pr, (metadata, exception) -> flight.done(index, KafkaErrors.classify(exception)));
-            } catch (RuntimeException e) { // send() reports most problems to the callback, but not all
-                flight.done(i, KafkaErrors.classify(e));
+                f = producer.send(pr);
+            } catch (RuntimeException e) { // send() reports most problems in the future, but not all
+                results[i] = KafkaErrors.classify(e);
+                continue;
             }
+            if (!f.isDone()) {
+                sent[i] = f;
+                continue;
+            }
+            results[i] = answer(f);
             // A retryable answer already here came from send() itself (metadata or buffer wait timed out, or the
             // broker failed very fast): sending more to that topic would wait max.block.ms again for each record.
             // Records for other topics (a templated topic) still go, so one missing topic does not hold them up.
-            if (flight.results.get(i) instanceof SendResult.Retryable r) {
+            if (results[i] instanceof SendResult.Retryable r) {
                 if (encoder.hasConstantTopic()) {
-                    for (int j = i + 1; j < n; j++) flight.done(j, r);
-                    return;
+                    for (int j = i + 1; j < n; j++) results[j] = r;
+                    break;
                 }
                 if (stalled == null) stalled = new HashMap<>();
                 stalled.put(pr.topic(), r);
             }
         }
+        flush(producer);
+        // after the flush every future is done (a MockProducer's are when its test completes them)
+        boolean interrupted = Thread.interrupted();
+        for (int i = 0; i < n; i++) {
+            Future<?> f = sent[i];
+            if (f == null) continue;
+            sent[i] = null;
+            results[i] = interrupted && !f.isDone()
+                    ? new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered") : answer(f);
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        SendResult summary = summary(results);
+        if (summary instanceof SendResult.Delivered) {
+            healthy = true;
+        } else if (summary instanceof SendResult.Retryable r) {
+            if (!r.reason().equals("closed")) healthy = false;
+        } else {
+            boolean anyDelivered = false;
+            for (SendResult r : results) {
+                if (r == null || r instanceof SendResult.Delivered) anyDelivered = true;
+                else if (r instanceof SendResult.Retryable t && !t.reason().equals("closed")) healthy = false;
+            }
+            if (anyDelivered) healthy = true;
+        }
+        return summary;
     }
 
-    /** One batch's records waiting for their callbacks. */
-    private final class InFlight {
-        /** Each record's answer; null for a delivered one (the common case writes nothing). */
-        final AtomicReferenceArray<SendResult> results;
-        final AtomicInteger remaining;
-        final CompletableFuture<SendResult> future;
-
-        InFlight(int n, CompletableFuture<SendResult> future) {
-            this.results = new AtomicReferenceArray<>(n);
-            this.remaining = new AtomicInteger(n);
-            this.future = future;
+    /** Sends what the producer still holds now and returns when it is answered. A MockProducer needs none. */
+    private void flush(Producer<byte[], byte[]> p) {
+        if (!(p instanceof KafkaProducer)) return;
+        try {
+            p.flush();
+        } catch (InterruptException e) {
+            // closing: the records not answered yet are answered Retryable "closed"
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kafka output {0}: flush failed: {1}", name, e.toString());
         }
+    }
 
-        void done(int index, SendResult result) {
-            if (result instanceof SendResult.Delivered) {
-                if (!healthy) healthy = true;
-            } else {
-                if (result instanceof SendResult.Retryable r && !r.reason().equals("closed")) healthy = false;
-                results.set(index, result);
-            }
-            if (remaining.decrementAndGet() == 0) future.complete(summary());
-        }
-
-        private SendResult summary() {
-            SendResult[] each = new SendResult[results.length()];
-            for (int i = 0; i < each.length; i++) each[i] = results.get(i);
-            return KafkaOutput.summary(each);
+    /** A done future's answer (or, for a MockProducer's, once its test completes it). */
+    private SendResult answer(Future<?> f) {
+        try {
+            f.get();
+            return SendResult.DELIVERED;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return KafkaErrors.classify(cause instanceof Exception x ? x : new RuntimeException(cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered");
+        } catch (java.util.concurrent.CancellationException e) {
+            return new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered");
         }
     }
 
     /**
-     * A batch's answer from its records' answers (null: delivered): Delivered when all were, the first answer when
-     * all are retryable (the whole batch goes again), else a PerRecord answer. Both senders answer this way.
+     * A batch's answer from its records' answers (null or Delivered: delivered): Delivered when all were, the first answer when
+     * all are retryable (the whole batch goes again), else a PerRecord answer.
      */
-    static SendResult summary(SendResult[] results) {
+    private static SendResult summary(SendResult[] results) {
         boolean allDelivered = true;
         boolean allRetryable = true;
         for (SendResult r : results) {
-            if (r != null) allDelivered = false;
+            if (r != null && !(r instanceof SendResult.Delivered)) allDelivered = false;
             if (!(r instanceof SendResult.Retryable)) allRetryable = false;
         }
         if (allDelivered) return SendResult.DELIVERED;

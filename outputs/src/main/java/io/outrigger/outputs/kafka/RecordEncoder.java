@@ -29,9 +29,12 @@ final class RecordEncoder {
     }
 
     private static final int MAX_KEPT_CAPACITY = 256 * 1024;
-    /** Values up to this size are copied into a kept array of exactly their length when reuse is allowed. */
-    static final int MAX_REUSED_VALUE = 4096;
-    private static final int VALUE_SLOTS = 64; // direct-mapped by length: at most 64 x 4 KiB kept per encoder
+    /**
+     * Values up to this size are copied into a kept array of exactly their length when reuse is allowed: one
+     * array per length, so at most 2 MiB (the sum of all lengths up to this) per encoder, and usually far less.
+     * Varied lines have varied lengths: with fewer slots than lengths, nearly every value took a new array.
+     */
+    static final int MAX_REUSED_VALUE = 2048;
 
     private final TopicTemplate topic;
     private final String keyField;
@@ -41,7 +44,7 @@ final class RecordEncoder {
     private final RecordJson recordJson = new RecordJson();
     private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
-    private final byte[][] values = new byte[VALUE_SLOTS][];
+    private final byte[][] values = new byte[MAX_REUSED_VALUE + 1][];
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
         this.topic = topic;
@@ -120,13 +123,12 @@ final class RecordEncoder {
         return n == hs.length ? hs : Arrays.copyOf(hs, n);
     }
 
-    /** The buffer's bytes in the kept array of exactly that length (made, or replacing another length, if need be). */
+    /** The buffer's bytes in the kept array of exactly that length (made the first time that length comes). */
     private byte[] keptCopy() {
         int n = buffer.length();
         if (n > MAX_REUSED_VALUE) return buffer.toByteArray();
-        int slot = n & (VALUE_SLOTS - 1);
-        byte[] a = values[slot];
-        if (a == null || a.length != n) values[slot] = a = new byte[n];
+        byte[] a = values[n];
+        if (a == null) values[n] = a = new byte[n];
         System.arraycopy(buffer.array(), 0, a, 0, n);
         return a;
     }

@@ -135,8 +135,9 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sent.add(record);
                 // what KafkaProducer does when metadata does not come within max.block.ms
-                callback.onCompletion(null, new TimeoutException("Topic logs not present in metadata after 5000 ms."));
-                return CompletableFuture.failedFuture(new TimeoutException("x"));
+                TimeoutException e = new TimeoutException("Topic logs not present in metadata after 5000 ms.");
+                if (callback != null) callback.onCompletion(null, e);
+                return CompletableFuture.failedFuture(e);
             }
         };
         KafkaOutput out = output("logs", p);
@@ -154,8 +155,9 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sentTopics.add(record.topic());
                 if (record.topic().equals("t-missing")) {
-                    callback.onCompletion(null, new TimeoutException("Topic t-missing not present in metadata after 5000 ms."));
-                    return CompletableFuture.failedFuture(new TimeoutException("x"));
+                    TimeoutException e = new TimeoutException("Topic t-missing not present in metadata after 5000 ms.");
+                    if (callback != null) callback.onCompletion(null, e);
+                    return CompletableFuture.failedFuture(e);
                 }
                 return super.send(record, callback);
             }
