@@ -129,6 +129,12 @@ class KafkaOutputFactoryTest {
         assertEquals("524288", p.get("batch.size"));
         assertEquals("30000", p.get("delivery.timeout.ms"));
         assertEquals("", p.get("metric.reporters"));
+        assertEquals(Long.toString(8L << 20), p.get("buffer.memory"), "twice the batch's 4MiB");
+        assertEquals(Long.toString(2L << 20), ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","batch":{"max_bytes":"256KiB"},"producer":{"max.request.size":"2097152"}}""")).get("buffer.memory"),
+                "at least max.request.size");
+        assertEquals("1000000", ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","producer":{"buffer.memory":"1000000"}}""")).get("buffer.memory"), "the user's own");
     }
 
     @Test
