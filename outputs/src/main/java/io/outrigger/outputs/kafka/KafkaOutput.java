@@ -154,6 +154,7 @@ final class KafkaOutput implements Output {
         SendResult[] results = new SendResult[n]; // null: delivered (or, until the end, sent)
         if (pending.length < n) pending = new Future<?>[n];
         Future<?>[] sent = pending;
+        Arrays.fill(sent, 0, n, null); // nothing left from a batch that ended in an exception
         RecordEncoder encoder = encoders.get();
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
