@@ -6,6 +6,7 @@ import io.outrigger.parsers.process.Condition;
 import io.outrigger.parsers.process.ConditionConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.agent.config.YamlTree.Entry;
 import io.outrigger.agent.config.YamlTree.ListNode;
@@ -14,6 +15,7 @@ import io.outrigger.agent.config.YamlTree.Node;
 import io.outrigger.agent.config.YamlTree.Scalar;
 import io.outrigger.core.config.ByteSize;
 import io.outrigger.core.config.ConfigException;
+import io.outrigger.core.config.ConfigModule;
 import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.config.Durations;
 import io.outrigger.core.config.OutputSettings;
@@ -72,6 +74,7 @@ public final class ConfigLoader {
 
     private final EnvSubstitution env;
     private final ComponentRegistry registry;
+    private final ObjectMapper mapper = ConfigModule.newMapper();
 
     public ConfigLoader(Map<String, String> env, ComponentRegistry registry) {
         this.env = new EnvSubstitution(Objects.requireNonNull(env, "env"));
@@ -104,7 +107,7 @@ public final class ConfigLoader {
     private final class Run {
         private final Path source;
         private final Problems problems = new Problems();
-        private final Binder binder = new Binder(problems);
+        private final Binder binder = new Binder(mapper, problems);
         private final Set<String> inputNames = new LinkedHashSet<>();
         private final Set<String> outputNames = new LinkedHashSet<>();
         private final Set<String> pipelineNames = new LinkedHashSet<>();
@@ -409,9 +412,8 @@ public final class ConfigLoader {
             if (nested == null || isNull(nested)) problems.add(matchPath + ".stages", "required: the stages for matching records");
             List<StageSpec> stages = stages(matchPath + ".stages", nested);
             if (!(when instanceof MapNode)) return null;
-            JsonNode whenJson = YamlTree.toJson(when);
-            bindAndValidate(matchPath + ".when", whenJson, CONDITION);
-            return new StageSpec.Match(path, whenJson, stages);
+            Object condition = bindAndValidate(matchPath + ".when", YamlTree.toJson(when), CONDITION);
+            return condition == null ? null : new StageSpec.Match(path, (ConditionConfig) condition, stages);
         }
 
         // ---- tests ----
