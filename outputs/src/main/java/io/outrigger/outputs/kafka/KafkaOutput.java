@@ -16,19 +16,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Sends each batch with one shared {@link Producer}. {@code send()} only queues the batch on the output's own
  * thread (so the caller never waits on {@code producer.send}, which can block up to {@code max.block.ms}); that
- * thread encodes every record, hands it to the producer without a callback, keeping the future {@code send()}
- * returns, then flushes the producer, which returns once every record sent before is answered, and reads the
- * batch's answer from the futures at once: Delivered, one Retryable for the whole batch when every record is
- * retryable, otherwise a PerRecord answer. No per-record callback runs on the producer's network thread.
+ * thread encodes every record and hands it to the producer with the batch's one callback, which only counts
+ * failures, then flushes the producer, which returns once every record sent before is answered. A batch with no
+ * failure is Delivered without looking at its records again; otherwise the futures {@code send()} returned say
+ * which failed: one Retryable for the whole batch when every record is retryable, else a PerRecord answer.
  *
  * <p>One thread and a flush per batch, because a batch is already the unit the core chose to send: the flush
  * sends its last, partly filled producer batch at once instead of after {@code linger.ms}, and nothing contends
@@ -155,6 +158,7 @@ final class KafkaOutput implements Output {
         if (pending.length < n) pending = new Future<?>[n];
         Future<?>[] sent = pending;
         Arrays.fill(sent, 0, n, null); // nothing left from a batch that ended in an exception
+        Failures failures = new Failures();
         RecordEncoder encoder = encoders.get();
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
@@ -180,16 +184,16 @@ final class KafkaOutput implements Output {
                 }
             }
             Future<?> f;
+            int failedBefore = failures.get();
             try {
-                f = producer.send(pr);
+                f = producer.send(pr, failures);
             } catch (RuntimeException e) { // send() reports most problems in the future, but not all
                 results[i] = KafkaErrors.classify(e);
                 continue;
             }
-            if (!f.isDone()) {
-                sent[i] = f;
-                continue;
-            }
+            sent[i] = f;
+            if (failures.get() == failedBefore || !f.isDone()) continue;
+            sent[i] = null;
             results[i] = answer(f);
             // A retryable answer already here came from send() itself (metadata or buffer wait timed out, or the
             // broker failed very fast): sending more to that topic would wait max.block.ms again for each record.
@@ -203,15 +207,20 @@ final class KafkaOutput implements Output {
                 stalled.put(pr.topic(), r);
             }
         }
-        flush(producer);
-        // after the flush every future is done (a MockProducer's are when its test completes them)
+        boolean flushed = flush(producer);
         boolean interrupted = Thread.interrupted();
-        for (int i = 0; i < n; i++) {
-            Future<?> f = sent[i];
-            if (f == null) continue;
-            sent[i] = null;
-            results[i] = interrupted && !f.isDone()
-                    ? new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered") : answer(f);
+        if (flushed && failures.get() == 0) {
+            // KafkaProducer's flush() returns after the callbacks of every record sent before it: none failed
+            Arrays.fill(sent, 0, n, null);
+        } else {
+            // the futures say which failed; a MockProducer's are done when its test completes them
+            for (int i = 0; i < n; i++) {
+                Future<?> f = sent[i];
+                if (f == null) continue;
+                sent[i] = null;
+                results[i] = interrupted && !f.isDone()
+                        ? new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered") : answer(f);
+            }
         }
         if (interrupted) Thread.currentThread().interrupt();
         SendResult summary = summary(results);
@@ -230,15 +239,32 @@ final class KafkaOutput implements Output {
         return summary;
     }
 
-    /** Sends what the producer still holds now and returns when it is answered. A MockProducer needs none. */
-    private void flush(Producer<byte[], byte[]> p) {
-        if (!(p instanceof KafkaProducer)) return;
+    /**
+     * Sends what the producer still holds now and returns when it is answered: true when a KafkaProducer's flush
+     * returned normally (a MockProducer needs none: false).
+     */
+    private boolean flush(Producer<byte[], byte[]> p) {
+        if (!(p instanceof KafkaProducer)) return false;
         try {
             p.flush();
+            return true;
         } catch (InterruptException e) {
             // closing: the records not answered yet are answered Retryable "closed"
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "kafka output {0}: flush failed: {1}", name, e.toString());
+        }
+        return false;
+    }
+
+    /**
+     * The one callback of a batch's records: it counts those that failed and does nothing for a delivered one, so
+     * a batch without failures is answered without looking at any record; the futures say which failed.
+     */
+    private static final class Failures extends AtomicInteger implements Callback {
+        private static final long serialVersionUID = 1L;
+
+        @Override public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception != null) incrementAndGet();
         }
     }
 
