@@ -129,6 +129,7 @@ public final class ConfigLoader {
             Map<String, OutputSpec> outputs = outputs(top.get("outputs"));
             Map<String, PipelineSpec> pipelines = pipelines(top.get("pipelines"));
             List<TestCase> tests = tests(top.get("tests"));
+            labelsProvided(outputs, pipelines);
             if (!problems.isEmpty()) throw new ConfigException(problems.sorted());
             return new PipelineConfig(source, agent, inputs, pipelines, outputs, tests);
         }
@@ -315,6 +316,29 @@ public final class ConfigLoader {
                 }
             }
             return specs;
+        }
+
+        /** An output that needs labeled records (Loki without static labels) gets them from each pipeline that feeds it. */
+        @SuppressWarnings("unchecked")
+        void labelsProvided(Map<String, OutputSpec> outputs, Map<String, PipelineSpec> pipelines) {
+            for (PipelineSpec p : pipelines.values()) {
+                if (setsLabels(p.stages())) continue;
+                for (String to : p.to()) {
+                    OutputSpec o = outputs.get(to);
+                    if (o == null) continue;
+                    String needed = ((OutputFactory<OutputSettings>) o.factory()).labelsNeeded(o.config());
+                    if (needed != null) problems.add("outputs." + to + ".labels", needed + " \"" + p.name() + "\"");
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static boolean setsLabels(List<StageSpec> stages) {
+            for (StageSpec s : stages) {
+                if (s instanceof StageSpec.Plugin plugin && ((StageFactory<Object>) plugin.factory()).setsLabels(plugin.config())) return true;
+                if (s instanceof StageSpec.Match m && setsLabels(m.stages())) return true;
+            }
+            return false;
         }
 
         /** A pipeline's {@code from} or {@code to}: a non-empty list of existing, distinct names. */

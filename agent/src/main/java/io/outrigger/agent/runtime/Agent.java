@@ -43,24 +43,45 @@ public final class Agent {
     private final InstantSource clock;
     private final ScheduledExecutorService scheduler;
     private final CheckpointStore checkpoints;
-    private final MemoryBudget budget;
+    private MemoryBudget budget;
     private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final List<InputEmitter> emitters = new ArrayList<>();
     private Thread ticker;
     private volatile boolean started;
     private volatile boolean stopping;
+    /** Why the last checkpoint write failed, null while they succeed. */
+    private volatile String checkpointProblem;
 
     public Agent(PipelineConfig config, Map<String, String> env) throws IOException {
         this(config, env, new Metrics(new PrometheusRegistry()), InstantSource.system());
     }
 
     public Agent(PipelineConfig config, Map<String, String> env, Metrics metrics, InstantSource clock) throws IOException {
+        this(config, env, metrics, clock, CheckpointStore.open(config.agent().dataDir()));
+    }
+
+    /**
+     * An agent on an open checkpoint store: a reload's new agent shares the running one's, so that its inputs,
+     * started after the old ones stopped, go on from exactly what the old ones had acknowledged.
+     */
+    Agent(PipelineConfig config, Map<String, String> env, Metrics metrics, InstantSource clock, CheckpointStore checkpoints) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.checkpoints = checkpoints;
+        metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes");
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("outrigger-timer-", 0).daemon(true).factory());
-        this.checkpoints = CheckpointStore.open(config.agent().dataDir());
+        try {
+            wire(env);
+        } catch (RuntimeException e) {
+            outputs.values().forEach(OutputRunner::close);
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    private void wire(Map<String, String> env) {
         if (checkpoints.recoveredFromCorruption() != null) {
             LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
             metrics.counter("outrigger_checkpoint_corruptions_total", "Checkpoint files found unreadable at start").inc();
@@ -107,8 +128,20 @@ public final class Agent {
 
     public MemoryBudget budget() { return budget; }
 
+    CheckpointStore checkpoints() { return checkpoints; }
+
     public synchronized void start() {
+        startOutputs();
+        startInputs();
+    }
+
+    /** Starts the outputs' senders: what a reload starts before it stops the running agent. */
+    synchronized void startOutputs() {
         outputs.values().forEach(OutputRunner::start);
+    }
+
+    /** Starts reading, the checkpoint timer and the stage ticker. */
+    synchronized void startInputs() {
         int i = 0;
         for (Map.Entry<String, Input> e : inputs.entrySet()) e.getValue().start(emitters.get(i++));
         long interval = config.agent().checkpointInterval().toMillis();
@@ -131,14 +164,32 @@ public final class Agent {
         }
     }
 
-    private void saveCheckpoints() {
+    /**
+     * Writes the checkpoints; false when that failed. A failure is counted each time, makes the agent not ready and
+     * is logged when it starts and when it ends (not at every attempt).
+     */
+    private boolean saveCheckpoints() {
         try {
             checkpoints.flush();
+            if (checkpointProblem != null) {
+                LOG.log(System.Logger.Level.INFO, "checkpoints are written again under " + config.agent().dataDir());
+                checkpointProblem = null;
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + ": " + e);
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            if (checkpointProblem == null) {
+                LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + " (agent.data_dir): "
+                        + reason + "; retrying, and until then what is delivered would be sent again after a restart");
+            }
+            checkpointProblem = "failing: cannot write " + config.agent().dataDir() + ": " + reason;
             metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes").inc();
+            return false;
         }
     }
+
+    /** Why checkpoints cannot be written (for readiness and the shutdown message), null while they can. */
+    public String checkpointProblem() { return checkpointProblem; }
 
     /** True once started and not stopping, and every input is reading. */
     public Map<String, String> readiness() {
@@ -148,6 +199,8 @@ public final class Agent {
             String problem = o.problem();
             status.put("outputs." + n, problem == null ? "ready" : problem);
         });
+        String checkpointing = checkpointProblem;
+        if (checkpointing != null) status.put("checkpoints", checkpointing);
         return status;
     }
 
@@ -163,7 +216,8 @@ public final class Agent {
 
     /**
      * Stops gracefully within {@code timeout}: inputs stop reading, stages release what they hold, outputs drain,
-     * checkpoints are saved. Returns true when everything in flight was delivered or dead-lettered.
+     * checkpoints are saved. Returns true when everything in flight was delivered or dead-lettered and the
+     * checkpoints saying so were written ({@link #checkpointProblem()} tells when they could not be).
      */
     public boolean stop(java.time.Duration timeout) {
         stopping = true;
@@ -195,7 +249,7 @@ public final class Agent {
         } finally {
             outputs.values().forEach(OutputRunner::close);
             scheduler.shutdownNow();
-            saveCheckpoints();
+            if (!saveCheckpoints()) clean = false;
         }
         return clean;
     }

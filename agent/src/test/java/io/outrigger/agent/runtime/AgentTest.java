@@ -86,4 +86,25 @@ class AgentTest {
         assertEquals(100_000, lines(ok));
         assertEquals(100_000, lines(tmp.resolve("blocked/out.ndjson")));
     }
+
+    @Test
+    void checkpointsThatCannotBeWrittenMakeTheAgentNotReadyAndTheStopUnclean() throws Exception {
+        Path out = tmp.resolve("out.ndjson");
+        Metrics metrics = Metrics.newIsolated();
+        Agent agent = new Agent(config(10, out), Map.of(), metrics, InstantSource.system());
+        agent.start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!agent.isReady() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(agent.isReady(), agent.readiness().toString());
+        // the checkpoint file's temporary name taken by a directory: every write fails, as on a full disk
+        Files.createDirectories(tmp.resolve("data/checkpoints.json.tmp"));
+        agent.checkpoints().put(new io.outrigger.core.checkpoint.FileCheckpoint("gen", "/var/log/app.log", "1:2", 7, 100));
+        while (agent.checkpointProblem() == null && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(agent.readiness().get("checkpoints").startsWith("failing: cannot write " + tmp.resolve("data")), agent.readiness().toString());
+        assertTrue(!agent.isReady(), "not ready while checkpoints cannot be written");
+        assertTrue(metrics.registry().scrape().stream().anyMatch(m -> m.getMetadata().getPrometheusName().equals("outrigger_checkpoint_write_errors")
+                && ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().get(0).getValue() >= 1));
+        assertTrue(!agent.stop(Duration.ofSeconds(5)), "a stop whose checkpoints were not saved is not clean");
+        assertTrue(agent.checkpointProblem() != null);
+    }
 }

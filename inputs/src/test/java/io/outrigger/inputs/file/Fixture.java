@@ -44,7 +44,7 @@ final class Fixture {
     /** A config with short times so tests move the fake clock by small steps. */
     static FileInputConfig config(List<String> paths, List<String> exclude, String readFrom) {
         return new FileInputConfig(paths, exclude, readFrom, null, Duration.ofSeconds(2), Duration.ofSeconds(1), null,
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), null, null);
     }
 
     static FileInputConfig config(String... paths) { return config(List.of(paths), null, null); }
@@ -85,8 +85,17 @@ final class Fixture {
         return metrics.counter("outrigger_input_file_errors_total", "", "input", "reason").labelValues(INPUT, reason).get();
     }
 
+    /** A gauge's value for this input, whether it is set or computed when scraped. */
     double gauge(String name) {
-        return metrics.gauge(name, "", "input").labelValues(INPUT).get();
+        for (var m : metrics.registry().scrape()) {
+            if (!m.getMetadata().getPrometheusName().equals(name)) continue;
+            for (var d : m.getDataPoints()) {
+                if (INPUT.equals(d.getLabels().get("input"))) {
+                    return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) d).getValue();
+                }
+            }
+        }
+        throw new AssertionError("no gauge " + name + " for input " + INPUT);
     }
 
     static String fileId(Path p) { return FileScanner.identityOf(p); }

@@ -109,7 +109,6 @@ class KafkaOutputTest {
         for (CompletableFuture<SendResult> f : sent) assertEquals(SendResult.DELIVERED, f.get(60, TimeUnit.SECONDS));
         assertEquals(rs.stream().map(RecordJson::toJson).toList(), kafka.consumeValues("ordered", 8000, WAIT),
                 "one batch after another, none interleaved");
-        assertTrue(out.isHealthy());
     }
 
     @Test
@@ -214,7 +213,7 @@ class KafkaOutputTest {
         rs.add(1, LogRecord.builder().message(incompressible(2 * 1024 * 1024)).build());
         SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, send(out, Batch.of(rs)));
         assertEquals(SendResult.DELIVERED, r.results().get(0));
-        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
+        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason().label());
         assertEquals(SendResult.DELIVERED, r.results().get(2));
         assertEquals(SendResult.DELIVERED, r.results().get(3));
         assertEquals(List.of("large line 0", "large line 1", "large line 2"), kafka.consumeValues("large-client", 3, WAIT));
@@ -230,7 +229,7 @@ class KafkaOutputTest {
         rs.add(2, LogRecord.builder().message(incompressible(400 * 1024)).build());
         SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, send(out, Batch.of(rs)));
         assertEquals(List.of("delivered", "delivered", "too_large", "delivered"), r.results().stream()
-                .map(x -> x instanceof SendResult.Rejected rej ? rej.reason() : x instanceof SendResult.Delivered ? "delivered" : x.toString())
+                .map(x -> x instanceof SendResult.Rejected rej ? rej.reason().label() : x instanceof SendResult.Delivered ? "delivered" : x.toString())
                 .toList());
         assertEquals(List.of("big line 0", "big line 1", "big line 2"), kafka.consumeValues("large-broker", 3, WAIT));
     }
@@ -249,8 +248,7 @@ class KafkaOutputTest {
         Batch during = Batch.of(lines("during", 100));
         SendResult down = send(out, during); // answered after delivery.timeout.ms (5s), bounded by send()'s 60s
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, down);
-        assertTrue(Set.of("timeout", "kafka_retriable", "connection").contains(retry.reason()), retry.toString());
-        assertFalse(out.isHealthy());
+        assertTrue(Set.of("timeout", "server_error", "connection").contains(retry.reason().label()), retry.toString());
 
         kafka.restart();
         // what the shared sender does: send the same records again until they are delivered
@@ -262,7 +260,6 @@ class KafkaOutputTest {
             again = send(out, retried);
         } while (!(again instanceof SendResult.Delivered) && System.nanoTime() < deadline);
         assertEquals(SendResult.DELIVERED, again);
-        assertTrue(out.isHealthy());
 
         List<String> expected = new ArrayList<>();
         before.forEach(r -> expected.add(r.message()));

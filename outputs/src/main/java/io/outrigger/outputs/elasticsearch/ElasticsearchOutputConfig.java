@@ -33,7 +33,7 @@ import java.util.List;
  * <p>Index templates: {@code %{+<java DateTimeFormatter pattern>}} formats the record's time in UTC,
  * {@code %{[field]}} (nested: {@code %{[kubernetes][namespace]}}) inserts a field's value, or a label's when no
  * field has that name. Rendered values are lowercased and characters Elasticsearch forbids in index names become
- * {@code _}. A record whose referenced field is missing is rejected (reason {@code bad_index}), not guessed.
+ * {@code _}. A record whose referenced field is missing is rejected (reason {@code invalid_record}), not guessed.
  * {@code data_stream} takes field references but no date math (a data stream rolls over by itself).
  *
  * <p>{@code id: deterministic} derives {@code _id} from the record's stream id, offset and message, and sends

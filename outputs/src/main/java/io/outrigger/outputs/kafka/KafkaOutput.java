@@ -3,7 +3,9 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,6 +25,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
@@ -40,8 +44,13 @@ import org.apache.kafka.common.errors.InterruptException;
  * most one batch, not as many as its buffer takes.
  *
  * <p>The producer is made in {@code create()} when a broker address resolves; otherwise (a sidecar that starts
- * before DNS knows the Kafka service) the output starts unhealthy and tries again on each send, answering
- * Retryable {@code "connection"} until it can make one.
+ * before DNS knows the Kafka service) the output tries again on each send, answering Retryable
+ * {@code connection} until it can make one.
+ *
+ * <p><b>Order.</b> Records of one partition are stored in the order of their batches: the producer keeps order
+ * within a partition (idempotence), and once a batch came back retryable, a batch queued behind it that is not
+ * itself a retry is answered retryable at once without being sent, until a retried batch is delivered. The shared
+ * sender sends retries oldest first and no new batch meanwhile ({@link #keepsOrder()}).
  */
 final class KafkaOutput implements Output {
 
@@ -57,8 +66,12 @@ final class KafkaOutput implements Output {
     private final Counter invalid;
     /** False when a configured interceptor or partitioner could keep a record's value after send(). */
     private final boolean valueReuseAllowed;
-    private volatile boolean healthy = true;
     private volatile boolean closed;
+    private final CounterDataPoint producerRetries;
+    /** The producer's {@code record-retry-total} already counted; read and written on the output's thread only. */
+    private double producerRetriesSeen;
+    /** A batch came back retryable and no retry was delivered since: a first send is held back (see class doc). */
+    private volatile SendResult.Retryable holding;
 
     /** Makes the producer; throws when it cannot yet (with a message free of secrets). */
     interface ProducerSource {
@@ -66,11 +79,12 @@ final class KafkaOutput implements Output {
     }
 
     KafkaOutput(String name, Producer<byte[], byte[]> producer, ProducerSource source, ExecutorService executor,
-                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed) {
+                Supplier<RecordEncoder> encoderFactory, Counter invalid, Duration closeTimeout, boolean valueReuseAllowed,
+                CounterDataPoint producerRetries) {
+        this.producerRetries = producerRetries;
         this.name = name;
         this.producer = producer;
         this.source = source;
-        this.healthy = producer != null;
         this.executor = executor;
         this.encoders = ThreadLocal.withInitial(encoderFactory);
         this.invalid = invalid;
@@ -91,13 +105,13 @@ final class KafkaOutput implements Output {
                                                  java.util.function.Function<CompletableFuture<SendResult>, Runnable> task) {
         CompletableFuture<SendResult> future = new CompletableFuture<>();
         if (closed) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
             return future;
         }
         try {
             executor.execute(task.apply(future));
         } catch (RejectedExecutionException e) {
-            future.complete(new SendResult.Retryable("closed", "output " + name + " is closed"));
+            future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " is closed"));
         }
         return future;
     }
@@ -113,22 +127,59 @@ final class KafkaOutput implements Output {
         }
 
         @Override public void run() {
+            SendResult.Retryable held = holding;
+            if (held != null && batch.attempt() == 1) {
+                future.complete(new SendResult.Retryable(held.reason(), "held back behind a batch waiting for its retry: "
+                        + held.detail()));
+                return;
+            }
             try {
                 Producer<byte[], byte[]> p = producer();
                 if (p == null) {
-                    healthy = false;
-                    future.complete(new SendResult.Retryable("connection", "output " + name + " has no Kafka producer yet: "
+                    future.complete(new SendResult.Retryable(Reason.CONNECTION, "output " + name + " has no Kafka producer yet: "
                             + lastCreationError));
                     return;
                 }
-                future.complete(sendAll(p, batch.records()));
+                SendResult answer = sendAll(p, batch);
+                countProducerRetries(p);
+                // set before the answer, so the batch queued behind this one already sees it
+                SendResult.Retryable retry = firstRetry(answer);
+                if (retry != null) holding = retry;
+                else if (batch.attempt() > 1) holding = null;
+                future.complete(answer);
             } catch (RuntimeException | Error e) { // a bug must not leave the batch hanging
-                future.complete(new SendResult.Retryable("kafka_error", e.toString()));
+                future.complete(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
             }
         }
     }
 
     private volatile String lastCreationError = "";
+
+    /** The first retryable answer (not "closed") among a batch's answer, or null. */
+    private static SendResult.Retryable firstRetry(SendResult answer) {
+        if (answer instanceof SendResult.Retryable r) return r.reason() != Reason.CLOSED ? r : null;
+        if (answer instanceof SendResult.PerRecord pr) {
+            for (SendResult r : pr.results()) {
+                if (r instanceof SendResult.Retryable t && t.reason() != Reason.CLOSED) return t;
+            }
+        }
+        return null;
+    }
+
+    /** Adds the records the producer sent again by itself since the last batch to the shared retries counter. */
+    private void countProducerRetries(Producer<byte[], byte[]> p) {
+        if (!(p instanceof KafkaProducer)) return;
+        for (Map.Entry<MetricName, ? extends Metric> e : p.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.name().equals("record-retry-total") && n.group().equals("producer-metrics")
+                    && e.getValue().metricValue() instanceof Number v) {
+                double total = v.doubleValue();
+                if (total > producerRetriesSeen) producerRetries.inc(total - producerRetriesSeen);
+                producerRetriesSeen = Math.max(producerRetriesSeen, total);
+                return;
+            }
+        }
+    }
 
     /** The producer, made now if it could not be made before; null while that still fails. */
     private synchronized Producer<byte[], byte[]> producer() {
@@ -151,7 +202,8 @@ final class KafkaOutput implements Output {
     private Future<?>[] pending = new Future<?>[0];
 
     /** Sends the records, waits until the producer has answered them all, and returns the batch's answer. */
-    private SendResult sendAll(Producer<byte[], byte[]> producer, List<LogRecord> records) {
+    private SendResult sendAll(Producer<byte[], byte[]> producer, Batch batch) {
+        List<LogRecord> records = batch.records();
         int n = records.size();
         if (n == 0) return SendResult.DELIVERED;
         SendResult[] results = new SendResult[n]; // null: delivered (or, until the end, sent)
@@ -163,17 +215,18 @@ final class KafkaOutput implements Output {
         // KafkaProducer copies the value into its batch before send() returns; a MockProducer keeps it
         boolean reuse = valueReuseAllowed && producer instanceof KafkaProducer;
         Map<String, SendResult> stalled = null; // topics whose send() already timed out in this batch
+        long encodedBytes = 0;
         for (int i = 0; i < n; i++) {
             ProducerRecord<byte[], byte[]> pr;
             try {
                 pr = encoder.encode(records.get(i), reuse);
             } catch (RecordEncoder.Unencodable e) {
                 invalid.labelValues(name, e.reason).inc();
-                results[i] = new SendResult.Rejected(e.reason, e.getMessage());
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD, e.getMessage());
                 continue;
             } catch (RuntimeException e) {
                 invalid.labelValues(name, "serialization").inc();
-                results[i] = new SendResult.Rejected("serialization", e.toString());
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD, e.toString());
                 continue;
             }
             if (stalled != null) {
@@ -183,6 +236,7 @@ final class KafkaOutput implements Output {
                     continue;
                 }
             }
+            encodedBytes += (pr.key() == null ? 0 : pr.key().length) + (pr.value() == null ? 0 : pr.value().length);
             Future<?> f;
             int failedBefore = failures.get();
             try {
@@ -207,6 +261,7 @@ final class KafkaOutput implements Output {
                 stalled.put(pr.topic(), r);
             }
         }
+        batch.encoded(encodedBytes);
         boolean flushed = flush(producer);
         boolean interrupted = Thread.interrupted();
         if (flushed && failures.get() == 0) {
@@ -219,24 +274,11 @@ final class KafkaOutput implements Output {
                 if (f == null) continue;
                 sent[i] = null;
                 results[i] = interrupted && !f.isDone()
-                        ? new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered") : answer(f);
+                        ? new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed before Kafka answered") : answer(f);
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
-        SendResult summary = summary(results);
-        if (summary instanceof SendResult.Delivered) {
-            healthy = true;
-        } else if (summary instanceof SendResult.Retryable r) {
-            if (!r.reason().equals("closed")) healthy = false;
-        } else {
-            boolean anyDelivered = false;
-            for (SendResult r : results) {
-                if (r == null || r instanceof SendResult.Delivered) anyDelivered = true;
-                else if (r instanceof SendResult.Retryable t && !t.reason().equals("closed")) healthy = false;
-            }
-            if (anyDelivered) healthy = true;
-        }
-        return summary;
+        return summary(results);
     }
 
     /**
@@ -278,9 +320,9 @@ final class KafkaOutput implements Output {
             return KafkaErrors.classify(cause instanceof Exception x ? x : new RuntimeException(cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered");
+            return new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed before Kafka answered");
         } catch (java.util.concurrent.CancellationException e) {
-            return new SendResult.Retryable("closed", "output " + name + " closed before Kafka answered");
+            return new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed before Kafka answered");
         }
     }
 
@@ -302,8 +344,9 @@ final class KafkaOutput implements Output {
         return new SendResult.PerRecord(Arrays.asList(copy));
     }
 
+    /** Kafka keeps records of one partition in order (see class doc). */
     @Override
-    public boolean isHealthy() { return healthy && !closed; }
+    public boolean keepsOrder() { return true; }
 
     /** Waits for queued batches to be handed to the producer, then flushes and closes it within the timeout. */
     @Override
@@ -317,7 +360,7 @@ final class KafkaOutput implements Output {
                 LOG.log(System.Logger.Level.WARNING, "kafka output {0}: batches still being handed to the producer after {1}",
                         name, closeTimeout);
                 for (Runnable r : executor.shutdownNow()) {
-                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable("closed", "output " + name + " closed"));
+                    if (r instanceof Task t) t.future.complete(new SendResult.Retryable(Reason.CLOSED, "output " + name + " closed"));
                 }
             }
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.core.pipeline.Reason;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -139,7 +140,10 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
     static KafkaOutput create(KafkaOutputConfig c, ComponentContext context, Producer<byte[], byte[]> producer,
                               KafkaOutput.ProducerSource source) {
         return new KafkaOutput(context.name(), producer, source, newExecutor(context.name()),
-                () -> RecordEncoder.of(c), invalidCounter(context), CLOSE_TIMEOUT, valueReuseAllowed(c));
+                () -> RecordEncoder.of(c), invalidCounter(context), CLOSE_TIMEOUT, valueReuseAllowed(c),
+                // the producer's own retries (it retries retriable broker errors within delivery.timeout.ms)
+                context.metrics().counter("outrigger_output_retries_total", "Batches or records scheduled for another try, by reason",
+                        "output", "reason").labelValues(context.name(), Reason.SERVER_ERROR.label()));
     }
 
     private static Counter invalidCounter(ComponentContext context) {

@@ -38,6 +38,9 @@ import org.apache.kafka.common.config.ConfigException;
  *   <li>{@code buffer.memory}: see {@link #bufferMemory}.</li>
  *   <li>{@code request.timeout.ms=10000}, {@code delivery.timeout.ms=30000}: the producer's own retries stay
  *       inside delivery.timeout.ms; after that the batch comes back Retryable and the shared sender backs off.</li>
+ *   <li>{@code retry.backoff.ms} and {@code retry.backoff.max.ms} from the output's {@code retry.initial_backoff}
+ *       and {@code retry.max_backoff}, so the producer's own retries wait as the output's {@code retry:} says
+ *       (a {@code producer:} value still wins); they are counted in {@code outrigger_output_retries_total}.</li>
  * </ul>
  */
 final class ProducerProperties {
@@ -106,6 +109,8 @@ final class ProducerProperties {
     static Properties build(KafkaOutputConfig c) {
         Properties p = new Properties();
         p.putAll(DEFAULTS);
+        p.put("retry.backoff.ms", Long.toString(Math.max(1, c.retry().initialBackoff().toMillis())));
+        p.put("retry.backoff.max.ms", Long.toString(Math.max(1, c.retry().maxBackoff().toMillis())));
         c.producer().forEach((k, v) -> { if (v != null) p.put(k, v); });
         if (!c.producer().containsKey("buffer.memory")) p.put("buffer.memory", Long.toString(bufferMemory(c)));
         p.put("bootstrap.servers", String.join(",", c.brokers()));

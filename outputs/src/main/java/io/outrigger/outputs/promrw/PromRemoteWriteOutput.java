@@ -4,6 +4,7 @@ import io.outrigger.core.config.Secret;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
@@ -25,8 +26,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Sends a batch as one snappy-compressed remote write request. Records that are not metric samples (a log pipeline
- * routed here by mistake) or whose name or labels Prometheus would refuse are rejected one by one (reasons
- * {@code not_a_metric}, {@code invalid_series}) so they reach dead letters and are counted, instead of failing the
+ * routed here by mistake) or whose name or labels Prometheus would refuse are rejected one by one (reason
+ * {@code invalid_record}, the detail saying which) so they reach dead letters and are counted, instead of failing the
  * whole request or being retried forever.
  */
 final class PromRemoteWriteOutput implements Output {
@@ -38,7 +39,6 @@ final class PromRemoteWriteOutput implements Output {
     private final PromRemoteWriteConfig config;
     private final InstantSource clock;
     private final String authorization;
-    private volatile boolean healthy = true;
 
     PromRemoteWriteOutput(PromRemoteWriteConfig config, OkHttpClient client, InstantSource clock) {
         this.config = config;
@@ -57,11 +57,12 @@ final class PromRemoteWriteOutput implements Output {
         List<LogRecord> records = batch.records();
         WriteRequestEncoder.Encoded enc = WriteRequestEncoder.encode(records);
         if (enc.samples() == 0) return CompletableFuture.completedFuture(perRecord(enc.skipped(), null));
+        batch.encoded(enc.bytes().length);
         byte[] body;
         try {
             body = Snappy.compress(enc.bytes());
         } catch (IOException e) {
-            return CompletableFuture.completedFuture(new SendResult.Retryable("encoding", "snappy: " + e.getMessage()));
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, "snappy: " + e.getMessage()));
         }
         Request.Builder rb = new Request.Builder().url(config.url())
                 .header("Content-Encoding", "snappy")
@@ -74,8 +75,7 @@ final class PromRemoteWriteOutput implements Output {
         Call call = client.newCall(rb.build());
         call.enqueue(new Callback() {
             @Override public void onFailure(Call c, IOException e) {
-                healthy = false;
-                String reason = HttpResponses.isTimeout(e) ? "timeout" : "connection";
+                Reason reason = HttpResponses.isTls(e) ? Reason.TLS : HttpResponses.isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
                 result.complete(new SendResult.Retryable(reason, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
 
@@ -87,10 +87,9 @@ final class PromRemoteWriteOutput implements Output {
                         text = rbody == null ? "" : readCapped(rbody);
                     }
                     SendResult r = ResponseClassifier.classify(response.code(), response.header("Retry-After"), text, clock);
-                    healthy = !(r instanceof SendResult.Retryable);
                     result.complete(perRecord(enc.skipped(), r));
                 } catch (RuntimeException | IOException e) {
-                    result.complete(new SendResult.Retryable("connection", "reading the answer: " + e.getMessage()));
+                    result.complete(new SendResult.Retryable(Reason.CONNECTION, "reading the answer: " + e.getMessage()));
                 }
             }
         });
@@ -104,7 +103,7 @@ final class PromRemoteWriteOutput implements Output {
         if (!any) return forSent;
         List<SendResult> out = new ArrayList<>(skipped.length);
         for (String s : skipped) {
-            out.add(s == null ? forSent : new SendResult.Rejected(s, s.equals(WriteRequestEncoder.NOT_A_METRIC)
+            out.add(s == null ? forSent : new SendResult.Rejected(Reason.INVALID_RECORD, s.equals(WriteRequestEncoder.NOT_A_METRIC)
                     ? "record is not a metric sample (a log pipeline routed to a prometheus_remote_write output?)"
                     : "invalid metric or label name"));
         }
@@ -118,8 +117,6 @@ final class PromRemoteWriteOutput implements Output {
         long n = Math.min(4096, src.getBuffer().size());
         return src.getBuffer().readString(n, java.nio.charset.StandardCharsets.UTF_8);
     }
-
-    @Override public boolean isHealthy() { return healthy; }
 
     @Override public void close() {
         client.dispatcher().executorService().shutdown();

@@ -20,6 +20,7 @@ import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Finalizer;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.io.IOException;
@@ -108,7 +109,6 @@ class PromRemoteWriteOutputTest {
         assertEquals(List.of(), factory.validate(c));
         try (Output out = factory.create(c, ctx())) {
             assertEquals(SendResult.DELIVERED, send(out, List.of(sample("a_total", 1), sample("b_total", 2))));
-            assertTrue(out.isHealthy());
         }
         com.sun.net.httpserver.Headers h = lastHeaders.get();
         assertEquals("snappy", h.getFirst("Content-Encoding"));
@@ -136,16 +136,19 @@ class PromRemoteWriteOutputTest {
         try (Output out = factory.create(config(url()), ctx())) {
             status.set(400);
             answer.set("out of order sample");
-            assertEquals(new SendResult.Rejected("bad_request", "HTTP 400: out of order sample"), send(out, List.of(sample("a", 1))));
+            assertEquals(new SendResult.Rejected(Reason.BAD_REQUEST, "HTTP 400: out of order sample"), send(out, List.of(sample("a", 1))));
             status.set(429);
             answer.set("");
-            assertEquals(new SendResult.Retryable("http_429", "HTTP 429", Duration.ofSeconds(3)), send(out, List.of(sample("a", 1))));
-            assertFalse(out.isHealthy());
+            assertEquals(new SendResult.Retryable(Reason.RATE_LIMITED, "HTTP 429", Duration.ofSeconds(3)), send(out, List.of(sample("a", 1))));
             status.set(503);
             assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1))));
+            // a rotated secret: retried like every output does, never dead-lettered
+            status.set(401);
+            assertEquals(new SendResult.Retryable(Reason.AUTH, "HTTP 401"), send(out, List.of(sample("a", 1))));
+            status.set(403);
+            assertEquals(Reason.AUTH, assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1)))).reason());
             status.set(200);
             assertEquals(SendResult.DELIVERED, send(out, List.of(sample("a", 1))));
-            assertTrue(out.isHealthy());
         }
     }
 
@@ -156,7 +159,7 @@ class PromRemoteWriteOutputTest {
             SendResult r = send(out, List.of(sample("a", 1), log));
             SendResult.PerRecord per = assertInstanceOf(SendResult.PerRecord.class, r);
             assertEquals(SendResult.DELIVERED, per.results().get(0));
-            assertEquals("not_a_metric", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason());
+            assertEquals("invalid_record", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason().label());
 
             int before = requests.get();
             SendResult onlyLogs = send(out, List.of(log, log));
@@ -173,8 +176,7 @@ class PromRemoteWriteOutputTest {
         }
         try (Output out = factory.create(config("http://127.0.0.1:" + port + "/api/v1/write"), ctx())) {
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1))));
-            assertEquals("connection", r.reason());
-            assertFalse(out.isHealthy());
+            assertEquals("connection", r.reason().label());
         }
     }
 

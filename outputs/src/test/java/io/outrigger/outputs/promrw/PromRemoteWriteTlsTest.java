@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.outrigger.core.config.TlsConfig;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -137,7 +138,7 @@ class PromRemoteWriteTlsTest {
     @Test
     void verificationIsOnByDefault() throws Exception {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(TlsConfig.DEFAULT));
-        assertEquals("connection", r.reason());
+        assertEquals("tls", r.reason().label());
     }
 
     @Test
