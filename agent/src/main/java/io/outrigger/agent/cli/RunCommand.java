@@ -59,6 +59,10 @@ final class RunCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(loaded, System.getenv());
         // the port is bound before anything starts: a port in use ends the run before it says "started"
         AgentHttpServer http = new AgentHttpServer(supervisor.registry(), () -> supervisor.agent().isAlive(), supervisor::readiness);
+        if (loaded.agent().httpTap()) {
+            http.serve("/tap", new io.outrigger.agent.tap.TapHandler(() -> supervisor.agent().tap(),
+                    loaded.agent().httpTapAllowRemote(), () -> io.outrigger.agent.tap.TapHandler.secretsOf(supervisor.config())));
+        }
         if (loaded.agent().httpEnabled()) {
             try {
                 http.start(loaded.agent().httpListen());
