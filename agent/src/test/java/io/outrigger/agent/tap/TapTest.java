@@ -11,6 +11,7 @@ import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.http.AgentHttpServer;
 import io.outrigger.agent.http.Readiness;
 import io.outrigger.agent.runtime.Agent;
+import io.outrigger.core.config.HttpAuth;
 import io.outrigger.core.config.Secret;
 import io.outrigger.core.telemetry.Metrics;
 import io.outrigger.outputs.loki.LokiOutputConfig;
@@ -204,8 +205,8 @@ class TapTest {
 
     @Test void secrets_of_a_config_are_found_in_nested_records() {
         LokiOutputConfig c = new LokiOutputConfig("http://loki", null, null, null, null, null, null,
-                new LokiOutputConfig.BasicAuth("u", Secret.of("pa55word-long")), Secret.of("tok"), null, null, null, null,
-                null, null, null, null, null);
+                new HttpAuth("u", Secret.of("pa55word-long"), Secret.of("tok"), null, null), null, null, null, null,
+                null, null, null, null);
         assertEquals(List.of("pa55word-long", "tok"), List.copyOf(TapHandler.secretsOf(Map.of("loki", c))));
         StringBuilder sb = new StringBuilder("{\"m\":\"tok token pa55word-long\"}");
         TapHandler.mask(sb, 0, List.of("pa55word-long", "tok"));

@@ -46,7 +46,7 @@ class KafkaOrderUnderOutageTest {
     @Test void aBatchWaitingForItsRetryHoldsBackTheLaterBatchesOfItsPartition() throws Exception {
         kafka.createTopic("order", 1);
         KafkaOutputConfig c = ConfigModule.newMapper().readValue("""
-                {"brokers":["%s"],"topic":"order","format":"raw","concurrency":2,"client":"producer",
+                {"brokers":["%s"],"topic":"order","format":"raw","concurrency":2,
                  "batch":{"max_records":50,"max_wait":"5ms"},
                  "retry":{"initial_backoff":"1s","max_backoff":"4s","jitter":0},
                  "producer":{"request.timeout.ms":"2000","delivery.timeout.ms":"4000","max.block.ms":"2000",

@@ -79,7 +79,7 @@ class PrometheusMetricsTest {
 
     static Output remoteWrite() {
         PromRemoteWriteOutputFactory f = new PromRemoteWriteOutputFactory();
-        PromRemoteWriteConfig c = new PromRemoteWriteConfig(prometheus.remoteWriteUrl(), null, null, null, Duration.ofSeconds(10),
+        PromRemoteWriteConfig c = new PromRemoteWriteConfig(prometheus.remoteWriteUrl(), null, null, Duration.ofSeconds(10),
                 null, null, null, null);
         assertEquals(List.of(), f.validate(c));
         return f.create(c, ctx("outputs.prom"));

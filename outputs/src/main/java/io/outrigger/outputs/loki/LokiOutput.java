@@ -1,5 +1,6 @@
 package io.outrigger.outputs.loki;
 
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.Labels;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Value;
@@ -8,14 +9,11 @@ import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.AuthHeader;
 import io.outrigger.outputs.common.PemTls;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +34,11 @@ import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
-import okhttp3.Credentials;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.xerial.snappy.Snappy;
 
 /**
  * Pushes batches to Loki's {@code /loki/api/v1/push}. Per send it renders each record's line, rejects locally what
@@ -85,32 +79,28 @@ final class LokiOutput implements Output {
     static final String PUSH_PATH = "loki/api/v1/push";
 
     private static final System.Logger LOG = System.getLogger(LokiOutput.class.getName());
-    private static final MediaType PROTOBUF = MediaType.get(LokiEncoder.PROTOBUF_TYPE);
-    private static final MediaType JSON = MediaType.get(LokiEncoder.JSON_TYPE);
 
     private final LokiOutputConfig cfg;
     private final OkHttpClient client;
     private final HttpUrl pushUrl;
     private final LokiResponseClassifier classifier;
     private final LineRenderer renderer;
+    private final LokiPushEncoder encoder;
     private final Labels staticLabels;
     private final boolean json;
     private final long maxLineBytes;
     private final String outOfOrder;
-    private final String basicAuth;
+    private final AuthHeader authorization;
     /** tenant -> stream -> newest delivered time (nanoseconds). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
     private final InstantSource clock;
     /** Loki's reject_old_samples_max_age as learnt from its answers (see class doc); null until one says. */
     private volatile Duration maxAge;
-    private volatile CachedToken tokenFromFile;
 
     private final CounterDataPoint outOfOrderAccepted;
     private final CounterDataPoint outOfOrderDropped;
     private final CounterDataPoint outOfOrderClamped;
-
-    private record CachedToken(FileTime modified, String header) {}
 
     LokiOutput(LokiOutputConfig cfg, ComponentContext ctx, OkHttpClient client) {
         this.cfg = cfg;
@@ -120,12 +110,12 @@ final class LokiOutput implements Output {
         this.classifier = new LokiResponseClassifier(ctx.clock());
         this.clock = ctx.clock();
         this.renderer = LineRenderer.of(cfg.lineFormat(), cfg.template());
+        this.encoder = new LokiPushEncoder(cfg.concurrency() + 1);
         this.staticLabels = sanitize(Labels.of(cfg.labels()));
         this.json = cfg.encoding().equals("json");
         this.maxLineBytes = cfg.maxLineBytes().bytes();
         this.outOfOrder = cfg.outOfOrder();
-        this.basicAuth = cfg.basicAuth() == null ? null
-                : Credentials.basic(cfg.basicAuth().username(), cfg.basicAuth().password().reveal(), StandardCharsets.UTF_8);
+        this.authorization = AuthHeader.of(cfg.auth());
         String name = ctx.name();
         Counter ooo = ctx.metrics().counter("outrigger_output_loki_entries_out_of_order_total",
                 "Entries older than the newest delivered for their stream, by what was done with them", "output", "action");
@@ -169,6 +159,7 @@ final class LokiOutput implements Output {
         Map<String, List<LokiEntry>> byTenant = new LinkedHashMap<>();
         Map<Labels, String> streamOf = new HashMap<>(); // record labels -> stream text, merged and rendered once
         Map<String, Labels> labelsOf = new HashMap<>(); // stream text -> merged labels (for the JSON body)
+        JsonBuffer lines = encoder.lineBuffer(); // every line of this send, UTF-8; the entries point into it
         for (int i = 0; i < records.size(); i++) {
             LogRecord r = records.get(i);
             String stream = streamOf.get(r.labels());
@@ -183,8 +174,9 @@ final class LokiOutput implements Output {
                         "record has no labels and Loki needs at least one per stream (set static labels)");
                 continue;
             }
-            String line = renderer.render(r);
-            long size = utf8Length(line);
+            int lineStart = lines.length();
+            renderer.render(r, lines);
+            int size = lines.length() - lineStart;
             if (size > maxLineBytes) {
                 results[i] = new SendResult.Rejected(Reason.TOO_LARGE,
                         "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
@@ -215,13 +207,15 @@ final class LokiOutput implements Output {
                     default -> outOfOrderAccepted.inc();
                 }
             }
-            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, line, metadataOf(r)));
+            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, lines, lineStart, size, metadataOf(r)));
         }
         List<CompletableFuture<Void>> pushes = new ArrayList<>(byTenant.size());
         for (Map.Entry<String, List<LokiEntry>> t : byTenant.entrySet()) {
             pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch, results));
         }
-        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> encoder.release(lines))
+                .thenApply(v -> combine(results));
     }
 
     /** Pushes one tenant's entries; a 429 past the cap means too large for Loki's burst size (see class doc). */
@@ -257,22 +251,24 @@ final class LokiOutput implements Output {
 
     private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf, Batch batch) {
         Request request;
+        LokiPushEncoder.Body body = null;
         try {
-            List<LokiEncoder.Stream> streams = LokiEncoder.group(new ArrayList<>(entries));
-            byte[] encoded = json ? LokiEncoder.jsonBody(streams, labelsOf) : LokiEncoder.protobufBody(streams);
+            body = encoder.encode(LokiEncoder.group(new ArrayList<>(entries)), json, labelsOf);
             // batch.max_bytes counts the body before Snappy: what Loki's rate limits count is the lines inside
-            batch.encoded(json ? encoded.length : Snappy.uncompressedLength(encoded));
-            RequestBody body = RequestBody.create(encoded, json ? JSON : PROTOBUF);
+            batch.encoded(body.encodedBytes());
             Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
             if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
-            String auth = authorization();
+            String auth = authorization.value();
             if (auth != null) rb.header("Authorization", auth);
             request = rb.build();
         } catch (IOException | RuntimeException e) {
+            if (body != null) body.release();
             // an unreadable token file or an encoding failure: retried, so a fixed file takes effect
             return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, e.getMessage()));
         }
         CompletableFuture<SendResult> f = new CompletableFuture<>();
+        LokiPushEncoder.Body sent = body;
+        f.whenComplete((r, e) -> sent.release()); // the call is over: OkHttp writes the body no more
         client.newCall(request).enqueue(new Callback() {
             @Override public void onFailure(Call call, IOException e) {
                 f.complete(LokiResponseClassifier.classifyFailure(e));
@@ -313,21 +309,6 @@ final class LokiOutput implements Output {
         } catch (DateTimeException e) {
             return null;
         }
-    }
-
-    private String authorization() throws IOException {
-        if (basicAuth != null) return basicAuth;
-        if (cfg.bearerToken() != null) return "Bearer " + cfg.bearerToken().reveal();
-        Path file = cfg.bearerTokenFile();
-        if (file == null) return null;
-        // re-read when the file changes: Kubernetes rotates projected service account tokens
-        FileTime modified = Files.getLastModifiedTime(file);
-        CachedToken cached = tokenFromFile;
-        if (cached == null || !cached.modified().equals(modified)) {
-            cached = new CachedToken(modified, "Bearer " + Files.readString(file, StandardCharsets.UTF_8).strip());
-            tokenFromFile = cached;
-        }
-        return cached.header();
     }
 
     private Labels merge(Labels recordLabels) {
@@ -373,20 +354,6 @@ final class LokiOutput implements Output {
             if (v != null && !(v instanceof Value.Null)) out.add(new LokiEntry.Pair(n, v.asText()));
         }
         return out;
-    }
-
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
     }
 
     /** One answer when every record got the same, else per record. */

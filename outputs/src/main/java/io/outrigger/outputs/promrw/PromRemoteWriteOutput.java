@@ -6,6 +6,7 @@ import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.AuthHeader;
 import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.Credentials;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -38,19 +38,13 @@ final class PromRemoteWriteOutput implements Output {
     private final OkHttpClient client;
     private final PromRemoteWriteConfig config;
     private final InstantSource clock;
-    private final String authorization;
+    private final AuthHeader authorization;
 
     PromRemoteWriteOutput(PromRemoteWriteConfig config, OkHttpClient client, InstantSource clock) {
         this.config = config;
         this.client = client;
         this.clock = clock;
-        if (config.basicAuth() != null) {
-            authorization = Credentials.basic(config.basicAuth().username(), config.basicAuth().password().reveal());
-        } else if (config.bearerToken() != null && !config.bearerToken().isEmpty()) {
-            authorization = "Bearer " + config.bearerToken().reveal();
-        } else {
-            authorization = null;
-        }
+        this.authorization = AuthHeader.of(config.auth());
     }
 
     @Override public CompletableFuture<SendResult> send(Batch batch) {
@@ -70,7 +64,12 @@ final class PromRemoteWriteOutput implements Output {
                 .header("User-Agent", USER_AGENT)
                 .post(RequestBody.create(body, PROTOBUF));
         for (Map.Entry<String, Secret> h : config.headers().entrySet()) rb.header(h.getKey(), h.getValue().reveal());
-        if (authorization != null) rb.header("Authorization", authorization);
+        try {
+            String auth = authorization.value();
+            if (auth != null) rb.header("Authorization", auth);
+        } catch (IOException e) { // an unreadable token file: retried, so a fixed file takes effect
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, "auth.bearer_token_file: " + e.getMessage()));
+        }
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         Call call = client.newCall(rb.build());
         call.enqueue(new Callback() {

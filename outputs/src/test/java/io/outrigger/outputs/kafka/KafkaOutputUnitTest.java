@@ -48,7 +48,7 @@ class KafkaOutputUnitTest {
 
     private KafkaOutput output(String topic, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), topic, null, null, null, null, null, null,
-                null, null, null, 1, null);
+                null, null, null, 1);
         KafkaOutput out = KafkaOutputFactory.create(c, ctx, producer, () -> {
             throw new AssertionError("the producer was given");
         });
@@ -145,8 +145,9 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sent.add(record);
                 // what KafkaProducer does when metadata does not come within max.block.ms
-                callback.onCompletion(null, new TimeoutException("Topic logs not present in metadata after 5000 ms."));
-                return CompletableFuture.failedFuture(new TimeoutException("x"));
+                TimeoutException e = new TimeoutException("Topic logs not present in metadata after 5000 ms.");
+                if (callback != null) callback.onCompletion(null, e);
+                return CompletableFuture.failedFuture(e);
             }
         };
         KafkaOutput out = output("logs", p);
@@ -163,8 +164,9 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sentTopics.add(record.topic());
                 if (record.topic().equals("t-missing")) {
-                    callback.onCompletion(null, new TimeoutException("Topic t-missing not present in metadata after 5000 ms."));
-                    return CompletableFuture.failedFuture(new TimeoutException("x"));
+                    TimeoutException e = new TimeoutException("Topic t-missing not present in metadata after 5000 ms.");
+                    if (callback != null) callback.onCompletion(null, e);
+                    return CompletableFuture.failedFuture(e);
                 }
                 return super.send(record, callback);
             }

@@ -11,8 +11,8 @@ import io.outrigger.core.delivery.MemoryBudget;
 import io.outrigger.core.delivery.OutputRunner;
 import io.outrigger.core.event.Labels;
 import io.outrigger.core.event.LogRecord;
-import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
@@ -176,6 +176,7 @@ class LokiDeliveryTest {
 
             List<String> stored = loki.lines("fake", Map.of("app", "web", "job", "t"));
             assertEquals(300, stored.size());
+            assertEquals(2, loki.pushes().stream().filter(p -> p.status() == 503).count());
             assertEquals(2.0, counter("outrigger_output_retries_total", "loki", "server_error"));
             // With concurrency 2 a slow push may be overtaken by any number of later pushes through the other slot,
             // failure or not (Loki accepts them), and so may a push already in flight when another fails. What the

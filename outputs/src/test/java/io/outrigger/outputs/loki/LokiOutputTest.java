@@ -318,7 +318,7 @@ class LokiOutputTest {
     }
 
     @Test void basicAuthHeaderIsSentAndThePasswordNeverShown() throws Exception {
-        LokiOutputConfig cfg = config(loki.url(), "\"basic_auth\":{\"username\":\"user\",\"password\":\"s3cr3t-pw\"}");
+        LokiOutputConfig cfg = config(loki.url(), "\"auth\":{\"username\":\"user\",\"password\":\"s3cr3t-pw\"}");
         Output o = output(cfg);
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "x")));
         String expected = "Basic " + Base64.getEncoder().encodeToString("user:s3cr3t-pw".getBytes(StandardCharsets.UTF_8));
@@ -332,14 +332,14 @@ class LokiOutputTest {
     }
 
     @Test void bearerTokenAndTokenFileAreSent(@TempDir Path dir) throws Exception {
-        LokiOutputConfig cfg = config(loki.url(), "\"bearer_token\":\"tok-123\"");
+        LokiOutputConfig cfg = config(loki.url(), "\"auth\":{\"bearer_token\":\"tok-123\"}");
         assertEquals(SendResult.DELIVERED, send(output(cfg), rec("web", 0, "x")));
         assertEquals("Bearer tok-123", loki.pushes().getFirst().header("Authorization"));
         assertFalse(cfg.toString().contains("tok-123"));
 
         Path file = dir.resolve("token");
         Files.writeString(file, "from-file-1\n");
-        Output o = output(config(loki.url(), "\"bearer_token_file\":\"" + file + "\""));
+        Output o = output(config(loki.url(), "\"auth\":{\"bearer_token_file\":\"" + file + "\"}"));
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 1, "y")));
         assertEquals("Bearer from-file-1", loki.pushes().get(1).header("Authorization"));
         Files.writeString(file, "from-file-2\n");

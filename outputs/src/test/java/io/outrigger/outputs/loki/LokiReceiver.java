@@ -279,7 +279,13 @@ public final class LokiReceiver implements AutoCloseable {
     private void process(HttpExchange ex, Map<String, String> headers, byte[] body) throws IOException {
         Canned c = canned.poll();
         if (c != null && c != PASS) {
-            pushes.add(new Push(headers.get("x-scope-orgid"), headers, List.of(), c.status(), c.body()));
+            List<PushedStream> refused;   // what the canned answer refused, for tests that follow it
+            try {
+                refused = decode(headers, body);
+            } catch (BadRequest | RuntimeException e) {
+                refused = List.of();
+            }
+            pushes.add(new Push(headers.get("x-scope-orgid"), headers, refused, c.status(), c.body()));
             answer(ex, c.status(), c.body(), c.retryAfter());
             return;
         }
