@@ -22,16 +22,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running agent: the outputs' senders, the pipelines' chains and the inputs, wired from a loaded
  * {@link PipelineConfig}. Start order is outputs, then inputs; stop order is the reverse: stop reading, flush what
  * stages hold, drain the outputs until {@code shutdown_timeout}, save checkpoints. Checkpoints only ever cover
  * acknowledged records, so a stop that runs out of time loses nothing: what was not acknowledged is read again.
+ *
+ * <p>One timer thread ({@link #scheduler}) runs every timed duty, and only while it has work: stage ticks while a
+ * stage holds records, a checkpoint write {@code checkpoint_interval} after a checkpoint changed, retries. An idle
+ * agent has nothing scheduled, so it does not wake up.
  */
 public final class Agent {
 
@@ -47,7 +53,8 @@ public final class Agent {
     private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final List<InputEmitter> emitters = new ArrayList<>();
-    private Thread ticker;
+    private final AtomicBoolean tickScheduled = new AtomicBoolean();
+    private final AtomicBoolean saveScheduled = new AtomicBoolean();
     private volatile boolean started;
     private volatile boolean stopping;
 
@@ -59,7 +66,10 @@ public final class Agent {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("outrigger-timer-", 0).daemon(true).factory());
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("outrigger-timer").daemon(true).factory());
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
         this.checkpoints = CheckpointStore.open(config.agent().dataDir());
         if (checkpoints.recoveredFromCorruption() != null) {
             LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
@@ -82,7 +92,7 @@ public final class Agent {
                         p.stages().stream().map(StageSpec::type).toList(), metrics);
                 routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));
             }
-            emitters.add(new InputEmitter(spec.name(), routes, budget));
+            emitters.add(new InputEmitter(spec.name(), routes, budget, clock, this::scheduleTick));
             inputs.put(spec.name(), spec.create(base.withName(spec.name())));
         }
         registerAgentMetrics();
@@ -99,7 +109,8 @@ public final class Agent {
         GaugeWithCallback.builder().name("outrigger_checkpoint_age_seconds").help("Seconds since checkpoints were last written")
                 .callback(cb -> {
                     long last = checkpoints.lastFlushMillis();
-                    cb.call(last == 0 ? 0 : (clock.millis() - last) / 1000.0);
+                    // written only when changed: while nothing changed, what is stored is current
+                    cb.call(last == 0 || !checkpoints.changed() ? 0 : (clock.millis() - last) / 1000.0);
                 }).register(r);
     }
 
@@ -111,23 +122,50 @@ public final class Agent {
         outputs.values().forEach(OutputRunner::start);
         int i = 0;
         for (Map.Entry<String, Input> e : inputs.entrySet()) e.getValue().start(emitters.get(i++));
-        long interval = config.agent().checkpointInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::saveCheckpoints, interval, interval, TimeUnit.MILLISECONDS);
-        ticker = Thread.ofPlatform().name("outrigger-stage-ticker").daemon(true).start(this::tickLoop);
+        checkpoints.onChange(this::scheduleSave);
+        if (checkpoints.changed()) scheduleSave();
+        for (InputEmitter e : emitters) if (e.holding()) scheduleTick();
         started = true;
         LOG.log(System.Logger.Level.INFO, "started: " + inputs.size() + " inputs, " + config.pipelines().size()
                 + " pipelines, " + outputs.size() + " outputs; data_dir " + config.agent().dataDir());
     }
 
-    private void tickLoop() {
+    /** A stage started to hold records: tick the chains in {@value #TICK_MILLIS} ms, unless a tick is due anyway. */
+    private void scheduleTick() {
+        if (tickScheduled.get() || !tickScheduled.compareAndSet(false, true)) return;
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(TICK_MILLIS);
-                long now = LogRecord.epochNanos(clock.instant());
-                for (InputEmitter e : emitters) e.tick(now);
-            }
+            scheduler.schedule(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: stop() flushes what stages hold
+        }
+    }
+
+    private void tick() {
+        tickScheduled.set(false); // a chain that starts holding from here on schedules the next one itself
+        long now = LogRecord.epochNanos(clock.instant());
+        boolean again = false;
+        try {
+            for (InputEmitter e : emitters) again |= e.tick(now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "stage tick failed; trying again", e);
+            again = true;
+        }
+        if (again && !stopping) scheduleTick();
+    }
+
+    /** A checkpoint changed: write them all {@code checkpoint_interval} from now, unless a write is due anyway. */
+    private void scheduleSave() {
+        if (saveScheduled.get() || !saveScheduled.compareAndSet(false, true)) return;
+        try {
+            scheduler.schedule(() -> {
+                saveScheduled.set(false); // a change from here on schedules the next write
+                saveCheckpoints();
+            }, config.agent().checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: stop() saves them
         }
     }
 
@@ -154,7 +192,7 @@ public final class Agent {
     /** For {@code /healthz}: the agent's own threads are running (or it is stopping on purpose). */
     public boolean isAlive() {
         if (!started || stopping) return true;
-        return ticker != null && ticker.isAlive() && outputs.values().stream().allMatch(OutputRunner::isAlive);
+        return !scheduler.isShutdown() && outputs.values().stream().allMatch(OutputRunner::isAlive);
     }
 
     public boolean isReady() {
@@ -176,10 +214,6 @@ public final class Agent {
                 } catch (RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "input " + e.getKey() + " did not stop cleanly: " + ex);
                 }
-            }
-            if (ticker != null) {
-                ticker.interrupt();
-                ticker.join(1000);
             }
             for (InputEmitter e : emitters) e.flush();
             for (OutputRunner o : outputs.values()) {
