@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ public final class Agent {
     private final PipelineConfig config;
     private final Metrics metrics;
     private final InstantSource clock;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
     private final CheckpointStore checkpoints;
     private final MemoryBudget budget;
     private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
@@ -66,10 +65,8 @@ public final class Agent {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("outrigger-timer").daemon(true).factory());
-        timer.setRemoveOnCancelPolicy(true);
-        this.scheduler = timer;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("outrigger-timer").daemon(true).factory());
+        scheduler.setRemoveOnCancelPolicy(true);
         this.checkpoints = CheckpointStore.open(config.agent().dataDir());
         if (checkpoints.recoveredFromCorruption() != null) {
             LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
@@ -117,6 +114,9 @@ public final class Agent {
     public Metrics metrics() { return metrics; }
 
     public MemoryBudget budget() { return budget; }
+
+    /** Timed duties waiting on the timer thread (ticks, a checkpoint write, retries): none while idle. */
+    int timedDutiesPending() { return scheduler.getQueue().size(); }
 
     public synchronized void start() {
         outputs.values().forEach(OutputRunner::start);
