@@ -42,6 +42,10 @@ public final class Agent {
 
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
     private static final long TICK_MILLIS = 100;
+    /** How long after the last checkpoint write the heap is trimmed (see {@link #trimHeap}). */
+    private static final long TRIM_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The heap grew by more than this since start: worth a trim. */
+    private static final long TRIM_GROWTH_BYTES = 4L << 20;
 
     private final PipelineConfig config;
     private final Metrics metrics;
@@ -54,6 +58,9 @@ public final class Agent {
     private final List<InputEmitter> emitters = new ArrayList<>();
     private final AtomicBoolean tickScheduled = new AtomicBoolean();
     private final AtomicBoolean saveScheduled = new AtomicBoolean();
+    private final AtomicBoolean trimScheduled = new AtomicBoolean();
+    private final long startHeapBytes = Runtime.getRuntime().totalMemory();
+    private volatile long lastSaveNanos;
     private volatile boolean started;
     private volatile boolean stopping;
 
@@ -163,10 +170,38 @@ public final class Agent {
             scheduler.schedule(() -> {
                 saveScheduled.set(false); // a change from here on schedules the next write
                 saveCheckpoints();
+                lastSaveNanos = System.nanoTime();
+                scheduleTrim(TRIM_AFTER_NANOS);
             }, config.agent().checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // stopping: stop() saves them
         }
+    }
+
+    private void scheduleTrim(long delayNanos) {
+        if (trimScheduled.get() || !trimScheduled.compareAndSet(false, true)) return;
+        try {
+            scheduler.schedule(this::trimHeap, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            trimScheduled.set(false);
+        }
+    }
+
+    /**
+     * Gives back the heap a burst of work grew, once the agent has been quiet for a while (no checkpoint written
+     * for 30 s): the serial collector shrinks the heap only after a full collection (to what
+     * {@code -XX:MaxHeapFreeRatio} allows), and an idle agent collects nothing, so without this the heap of the
+     * busiest minute would stay resident. One full collection per quiet spell after the heap grew, none otherwise.
+     */
+    private void trimHeap() {
+        trimScheduled.set(false);
+        long quietFor = System.nanoTime() - lastSaveNanos;
+        if (quietFor < TRIM_AFTER_NANOS) {
+            scheduleTrim(TRIM_AFTER_NANOS - quietFor); // still busy: look again when it may have gone quiet
+            return;
+        }
+        if (stopping || Runtime.getRuntime().totalMemory() <= startHeapBytes + TRIM_GROWTH_BYTES) return;
+        System.gc();
     }
 
     private void saveCheckpoints() {
