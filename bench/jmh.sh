@@ -10,6 +10,9 @@ for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do [ -n "$j" ] && [
 cp_file="$root/bench/target/bench.classpath"
 (cd "$root" && ./mvnw -q -B -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file")
 cp="$root/bench/target/classes:$(cat "$cp_file")"
+# varied JSON lines for JsonVariedBenchmark (bench/gen-logs.py; the same seed every time)
+export OUTRIGGER_BENCH_JSON="$root/bench/target/varied-json.log"
+[ -s "$OUTRIGGER_BENCH_JSON" ] || python3 "$root/bench/gen-logs.py" 20000 > "$OUTRIGGER_BENCH_JSON"
 if [ "${1:-}" = "-cpu" ]; then
   exec "$JAVA_HOME/bin/java" -cp "$cp" io.outrigger.bench.parsers.ParserCpuRate
 fi

@@ -119,10 +119,9 @@ interface LineRule {
         }
 
         @Override public boolean continues(Pending p, String line) {
+            if (!line.isEmpty() && line.charAt(0) == '\t') return true; // a frame's file:line always belongs to its frame
             if (p.state != IN_DUMP) return false;
-            if (line.isEmpty()) return true;
-            char c = line.charAt(0);
-            if (c == '\t' || c == ' ') return true;
+            if (line.isEmpty() || line.charAt(0) == ' ') return true;
             if (line.startsWith("goroutine ") || line.startsWith("[signal ") || line.startsWith("created by ")
                     || line.startsWith("exit status ") || line.startsWith("panic: ") || line.startsWith("fatal error: ")
                     || line.startsWith("runtime stack:") || line.startsWith("[recovered]")) {
@@ -131,13 +130,16 @@ interface LineRule {
             return isFrame(line);
         }
 
-        /** {@code main.main()}, {@code net/http.(*conn).serve(0xc0001, {0x6b1e40, 0xc00006})}, {@code ...additional frames elided...}. */
+        /**
+         * {@code main.main()}, {@code net/http.(*conn).serve(0xc0001, {0x6b1e40, 0xc00006})}, the runtime's own
+         * {@code panic({0x6a4b20?, 0xc000012345?})} (in every recovered and re-raised panic), {@code ...additional frames elided...}.
+         */
         private static boolean isFrame(String line) {
             if (line.startsWith("...")) return true;
             int paren = line.indexOf('(');
             if (paren <= 0 || !line.endsWith(")")) return false;
             int space = line.indexOf(' ');
-            return (space < 0 || space > paren) && line.lastIndexOf('.', paren) > 0;
+            return (space < 0 || space > paren) && (line.lastIndexOf('.', paren) > 0 || line.startsWith("panic("));
         }
     }
 }

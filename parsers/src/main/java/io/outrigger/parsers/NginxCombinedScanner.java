@@ -91,28 +91,25 @@ final class NginxCombinedScanner {
         while (i < n && s.charAt(i) != ' ') i++;
         off[2 * SIZE] = start;
         off[2 * SIZE + 1] = i;
-        // (?: "(?<referer>[^"]*)" "(?<agent>[^"]*)")? : has exactly one way to match, else it is skipped
-        int tail = i;
+        // .*$ and the agent's .* stop at line terminators: a line with one goes to the regex
+        for (int k = i; k < n; k++) {
+            char t = s.charAt(k);
+            if (t == '\n' || t == '\r' || t == '\u0085' || (t | 1) == '\u2029') return false;
+        }
+        // (?: "(?<referer>[^"]*)" "(?<agent>.*)")? : the agent runs to the last quote; without one the part is skipped
         off[2 * REFERER] = off[2 * REFERER + 1] = off[2 * AGENT] = off[2 * AGENT + 1] = -1;
         if (i + 1 < n && s.charAt(i) == ' ' && s.charAt(i + 1) == '"') {
             int rs = i + 2, re = rs;
             while (re < n && s.charAt(re) != '"') re++;
             if (re + 2 < n && s.charAt(re + 1) == ' ' && s.charAt(re + 2) == '"') {
-                int as = re + 3, ae = as;
-                while (ae < n && s.charAt(ae) != '"') ae++;
-                if (ae < n) {
+                int as = re + 3, ae = s.lastIndexOf('"');
+                if (ae >= as) {
                     off[2 * REFERER] = rs;
                     off[2 * REFERER + 1] = re;
                     off[2 * AGENT] = as;
                     off[2 * AGENT + 1] = ae;
-                    tail = ae + 1;
                 }
             }
-        }
-        // .*$ : certain only without line terminators (where . stops and $ has its own rules)
-        for (int k = tail; k < n; k++) {
-            char t = s.charAt(k);
-            if (t == '\n' || t == '\r' || t == '\u0085' || (t | 1) == '\u2029') return false;
         }
         off[0] = 0;
         off[1] = n;

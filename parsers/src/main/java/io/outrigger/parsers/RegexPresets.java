@@ -3,7 +3,10 @@ package io.outrigger.parsers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The built-in regex patterns, with the field names of Fluent Bit's parsers.conf. */
+/**
+ * The built-in regex patterns, with the field names of Fluent Bit's parsers.conf. In {@code nginx_combined} the
+ * agent runs to the line's last quote: nginx writes a client's {@code "} inside the user agent unescaped.
+ */
 final class RegexPresets {
 
     record Preset(String pattern, Map<String, String> types, String timeFormat) {}
@@ -15,7 +18,7 @@ final class RegexPresets {
         m.put("nginx_combined", new Preset(
                 "^(?<remote>[^ ]*) (?<host>[^ ]*) (?<user>[^ ]*) \\[(?<time>[^\\]]*)\\] \"(?<method>[^ \"]+)"
                         + "(?: +(?<path>[^ \"]*)(?: +[^\"]*)?)?\" (?<code>[^ ]*) (?<size>[^ ]*)"
-                        + "(?: \"(?<referer>[^\"]*)\" \"(?<agent>[^\"]*)\")?.*$",
+                        + "(?: \"(?<referer>[^\"]*)\" \"(?<agent>.*)\")?.*$",
                 Map.of("code", "int", "size", "int"), "dd/MMM/yyyy:HH:mm:ss Z"));
         m.put("apache_common", new Preset(
                 "^(?<host>[^ ]*) [^ ]* (?<user>[^ ]*) \\[(?<time>[^\\]]*)\\] \"(?<method>\\S+)"

@@ -85,7 +85,7 @@ class JsonStageTest {
         st.process(line("{\"a\":1}\u00a0"), out);
         st.process(line("\t \u000b"), out);
         st.process(line("{\"ok\":1}"), out);
-        assertEquals("invalid JSON: expected ':' after key \"level\" at offset 9",
+        assertEquals("invalid JSON: Unexpected character ('\"' (code 34)): was expecting a colon to separate field name and value at offset 9",
                 out.accepted.get(0).fields().get("parse_error").asText());
         assertEquals("trailing content after JSON object", out.accepted.get(1).fields().get("parse_error").asText());
         assertEquals("empty line", out.accepted.get(2).fields().get("parse_error").asText());
@@ -125,7 +125,7 @@ class JsonStageTest {
         st.process(bytesLine(" \u00a0"), out);
         st.process(line(" \u00a0"), out);
         for (int i = 0; i < 3; i++) assertEquals("empty line", out.accepted.get(i).fields().get("parse_error").asText());
-        assertEquals("invalid JSON: expected a value at offset 1, found U+00A0", out.accepted.get(3).fields().get("parse_error").asText());
+        assertEquals("invalid JSON: Unexpected character ('\u00a0' (code 160)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at offset 2", out.accepted.get(3).fields().get("parse_error").asText());
         assertEquals(JsonCanon.of(out.accepted.get(3).fields()), JsonCanon.of(out.accepted.get(4).fields()), "a text record says the same");
     }
 
@@ -135,7 +135,7 @@ class JsonStageTest {
         Collector out = new Collector();
         st.process(bytesLine("{\"\u00e9\":1 x}"), out);
         st.process(line("{\"\u00e9\":1 x}"), out);
-        String expected = "invalid JSON: expected ',' or '}' after the value of key \"\u00e9\" at offset 8, found 'x'";
+        String expected = "invalid JSON: Unexpected character ('x' (code 120)): was expecting comma to separate Object entries at offset 8";
         assertEquals(expected, out.accepted.get(0).fields().get("parse_error").asText());
         assertEquals(expected, out.accepted.get(1).fields().get("parse_error").asText());
     }

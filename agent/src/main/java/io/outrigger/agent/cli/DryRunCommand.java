@@ -6,9 +6,9 @@ import io.outrigger.agent.runtime.SampleRunner;
 import io.outrigger.core.event.Flag;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
+import io.outrigger.inputs.file.FileInputConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -53,9 +53,9 @@ final class DryRunCommand implements Callable<Integer> {
         PipelineConfig loaded = config.load(err);
         if (loaded == null) return Main.EXIT_CONFIG;
         PipelineSpec pipeline = choosePipeline(loaded);
-        String text = input.equals("-")
-                ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(input), StandardCharsets.UTF_8);
+        byte[] data = input.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(input));
+        // lines are cut as the pipeline's (first) input cuts them: its max_line_bytes and skip_empty_lines
+        FileInputConfig lines = SampleRunner.lineHandling(loaded, pipeline);
         String source = input.equals("-") ? "stdin" : input;
         boolean pretty = format.equals("pretty");
         SampleRunner.Inspector inspector = !inspect ? null : new SampleRunner.Inspector() {
@@ -77,9 +77,20 @@ final class DryRunCommand implements Callable<Integer> {
                 header(index, record);
                 out.println("  [" + index + "] " + name + ": dropped (" + reason + ")");
             }
+
+            @Override public void held(int index, String name, LogRecord record) {
+                header(index, record);
+                out.println("  [" + index + "] " + name + ": held, waiting for continuation");
+            }
+
+            @Override public void released(int index, String name, LogRecord processing, LogRecord record) {
+                header(index, processing);
+                out.println("  [" + index + "] " + name + ": gave out the record of the lines at offsets " + record.origin().offset()
+                        + ".." + record.origin().endOffset() + ": " + RecordText.oneLine(record.message()));
+            }
         };
         if (inspect) out.println("stages of pipeline " + pipeline.name() + ":");
-        List<LogRecord> records = new SampleRunner(pipeline, System.getenv(), InstantSource.system()).run(text, source, inspector);
+        List<LogRecord> records = new SampleRunner(pipeline, System.getenv(), InstantSource.system()).run(data, lines, source, inspector);
         int errors = 0;
         RecordJson json = new RecordJson();
         int n = 0;

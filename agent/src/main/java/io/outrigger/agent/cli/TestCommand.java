@@ -1,6 +1,7 @@
 package io.outrigger.agent.cli;
 
 import io.outrigger.agent.config.PipelineConfig;
+import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.config.TestCase;
 import io.outrigger.agent.runtime.SampleRunner;
 import io.outrigger.core.event.Fields;
@@ -8,6 +9,7 @@ import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.event.Value;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +40,9 @@ final class TestCommand implements Callable<Integer> {
         }
         int failed = 0;
         for (TestCase t : loaded.tests()) {
-            List<LogRecord> got = new SampleRunner(loaded.pipelines().get(t.pipeline()), System.getenv(), InstantSource.system())
-                    .run(t.input(), "test", null);
+            PipelineSpec pipeline = loaded.pipelines().get(t.pipeline());
+            List<LogRecord> got = new SampleRunner(pipeline, System.getenv(), InstantSource.system())
+                    .run(t.input().getBytes(StandardCharsets.UTF_8), SampleRunner.lineHandling(loaded, pipeline), "test", null);
             List<String> problems = compare(t.expect(), got);
             if (problems.isEmpty()) {
                 out.println("PASS  " + t.name());
@@ -66,15 +69,6 @@ final class TestCommand implements Callable<Integer> {
             for (Map.Entry<String, Object> e : expect.get(i).entrySet()) {
                 String key = e.getKey();
                 Object want = e.getValue();
-                String actual = switch (key) {
-                    case "message" -> r.message();
-                    case "@timestamp", "timestamp" -> r.timestamp().toString();
-                    case "labels" -> null;
-                    default -> {
-                        Value v = r.fields().getPath(key);
-                        yield v == null ? null : v instanceof Value.Str s ? s.value() : RecordJson.valueToJson(v);
-                    }
-                };
                 if (key.equals("labels")) {
                     if (!(want instanceof Map<?, ?> m)) {
                         problems.add("record " + (i + 1) + ": labels: expect a map");
@@ -89,18 +83,28 @@ final class TestCommand implements Callable<Integer> {
                     }
                     continue;
                 }
-                String expected = expectedText(want);
+                if (key.equals("message") || key.equals("@timestamp") || key.equals("timestamp")) {
+                    String actual = key.equals("message") ? r.message() : r.timestamp().toString();
+                    String expected = expectedText(want);
+                    if (!matches(expected, actual, !key.equals("message"))) {
+                        problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got " + quote(actual));
+                    }
+                    continue;
+                }
+                // a field: its value and its type ("404" is a string, 404 a number)
+                Value actual = r.fields().getPath(key);
+                Value expected = toValue(want);
                 if (actual == null) {
-                    problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got no such field");
-                } else if (!matches(want, expected, actual, key.equals("@timestamp") || key.equals("timestamp"))) {
-                    problems.add("record " + (i + 1) + ": " + key + ": expected " + quote(expected) + ", got " + quote(actual));
+                    problems.add("record " + (i + 1) + ": " + key + ": expected " + describe(expected) + ", got no such field");
+                } else if (!sameTyped(expected, actual)) {
+                    problems.add("record " + (i + 1) + ": " + key + ": expected " + describe(expected) + ", got " + describe(actual));
                 }
             }
         }
         return problems;
     }
 
-    private static boolean matches(Object want, String expected, String actual, boolean time) {
+    private static boolean matches(String expected, String actual, boolean time) {
         if (expected.equals(actual)) return true;
         if (time) {
             try {
@@ -109,14 +113,32 @@ final class TestCommand implements Callable<Integer> {
                 return false;
             }
         }
-        if (want instanceof Number n) {
-            try {
-                return Double.parseDouble(actual) == n.doubleValue();
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
         return false;
+    }
+
+    /** Equal values of the same JSON type; integers and floats are both numbers (2 equals 2.0). */
+    private static boolean sameTyped(Value expected, Value actual) {
+        if (isNumber(expected) && isNumber(actual)) return number(expected) == number(actual);
+        return expected.getClass() == actual.getClass() && RecordJson.valueToJson(expected).equals(RecordJson.valueToJson(actual));
+    }
+
+    private static boolean isNumber(Value v) { return v instanceof Value.Int || v instanceof Value.Float; }
+
+    private static double number(Value v) { return v instanceof Value.Int i ? i.value() : ((Value.Float) v).value(); }
+
+    /** The value as JSON, with its type when the JSON alone could mislead: {@code "404" (a string)}, {@code 404 (a number)}. */
+    private static String describe(Value v) {
+        String type = switch (v) {
+            case Value.Str s -> "a string";
+            case Value.Int n -> "a number";
+            case Value.Float n -> "a number";
+            case Value.Bool b -> "a boolean";
+            case Value.Arr a -> "a list";
+            case Value.Obj o -> "a map";
+            default -> "null";
+        };
+        String json = RecordJson.valueToJson(v).replace("\n", "\\n");
+        return v instanceof Value.Null ? "null" : json + " (" + type + ")";
     }
 
     private static String expectedText(Object want) {

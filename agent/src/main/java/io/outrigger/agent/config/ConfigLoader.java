@@ -6,6 +6,7 @@ import io.outrigger.parsers.process.Condition;
 import io.outrigger.parsers.process.ConditionConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.outrigger.agent.config.YamlTree.Entry;
 import io.outrigger.agent.config.YamlTree.ListNode;
@@ -14,6 +15,7 @@ import io.outrigger.agent.config.YamlTree.Node;
 import io.outrigger.agent.config.YamlTree.Scalar;
 import io.outrigger.core.config.ByteSize;
 import io.outrigger.core.config.ConfigException;
+import io.outrigger.core.config.ConfigModule;
 import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.config.Durations;
 import io.outrigger.core.config.OutputSettings;
@@ -72,6 +74,7 @@ public final class ConfigLoader {
 
     private final EnvSubstitution env;
     private final ComponentRegistry registry;
+    private final ObjectMapper mapper = ConfigModule.newMapper();
 
     public ConfigLoader(Map<String, String> env, ComponentRegistry registry) {
         this.env = new EnvSubstitution(Objects.requireNonNull(env, "env"));
@@ -104,7 +107,7 @@ public final class ConfigLoader {
     private final class Run {
         private final Path source;
         private final Problems problems = new Problems();
-        private final Binder binder = new Binder(problems);
+        private final Binder binder = new Binder(mapper, problems);
         private final Set<String> inputNames = new LinkedHashSet<>();
         private final Set<String> outputNames = new LinkedHashSet<>();
         private final Set<String> pipelineNames = new LinkedHashSet<>();
@@ -126,6 +129,7 @@ public final class ConfigLoader {
             Map<String, OutputSpec> outputs = outputs(top.get("outputs"));
             Map<String, PipelineSpec> pipelines = pipelines(top.get("pipelines"));
             List<TestCase> tests = tests(top.get("tests"));
+            labelsProvided(outputs, pipelines);
             if (!problems.isEmpty()) throw new ConfigException(problems.sorted());
             return new PipelineConfig(source, agent, inputs, pipelines, outputs, tests);
         }
@@ -314,6 +318,29 @@ public final class ConfigLoader {
             return specs;
         }
 
+        /** An output that needs labeled records (Loki without static labels) gets them from each pipeline that feeds it. */
+        @SuppressWarnings("unchecked")
+        void labelsProvided(Map<String, OutputSpec> outputs, Map<String, PipelineSpec> pipelines) {
+            for (PipelineSpec p : pipelines.values()) {
+                if (setsLabels(p.stages())) continue;
+                for (String to : p.to()) {
+                    OutputSpec o = outputs.get(to);
+                    if (o == null) continue;
+                    String needed = ((OutputFactory<OutputSettings>) o.factory()).labelsNeeded(o.config());
+                    if (needed != null) problems.add("outputs." + to + ".labels", needed + " \"" + p.name() + "\"");
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static boolean setsLabels(List<StageSpec> stages) {
+            for (StageSpec s : stages) {
+                if (s instanceof StageSpec.Plugin plugin && ((StageFactory<Object>) plugin.factory()).setsLabels(plugin.config())) return true;
+                if (s instanceof StageSpec.Match m && setsLabels(m.stages())) return true;
+            }
+            return false;
+        }
+
         /** A pipeline's {@code from} or {@code to}: a non-empty list of existing, distinct names. */
         private List<String> references(String path, Node node, String what, Set<String> known) {
             List<String> names = new ArrayList<>();
@@ -409,9 +436,8 @@ public final class ConfigLoader {
             if (nested == null || isNull(nested)) problems.add(matchPath + ".stages", "required: the stages for matching records");
             List<StageSpec> stages = stages(matchPath + ".stages", nested);
             if (!(when instanceof MapNode)) return null;
-            JsonNode whenJson = YamlTree.toJson(when);
-            bindAndValidate(matchPath + ".when", whenJson, CONDITION);
-            return new StageSpec.Match(path, whenJson, stages);
+            Object condition = bindAndValidate(matchPath + ".when", YamlTree.toJson(when), CONDITION);
+            return condition == null ? null : new StageSpec.Match(path, (ConditionConfig) condition, stages);
         }
 
         // ---- tests ----

@@ -1,9 +1,9 @@
 package io.outrigger.agent.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageFactory;
+import io.outrigger.parsers.process.ConditionConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,9 +34,9 @@ public sealed interface StageSpec permits StageSpec.Plugin, StageSpec.Match {
 
     /**
      * {@code - match: {when: {...}, stages: [...]}}: records for which {@code when} holds go through
-     * {@code stages}. The loader only checks that {@code when} is a map; its meaning is the runtime's business.
+     * {@code stages}; the loader has bound and checked the condition.
      */
-    record Match(String path, JsonNode when, List<StageSpec> stages) implements StageSpec {
+    record Match(String path, ConditionConfig when, List<StageSpec> stages) implements StageSpec {
 
         public Match {
             Objects.requireNonNull(path, "path");

@@ -35,15 +35,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * acknowledged records, so a stop that runs out of time loses nothing: what was not acknowledged is read again.
  *
  * <p>One timer thread ({@link #scheduler}) runs every timed duty, and only while it has work: stage ticks while a
- * stage holds records, a checkpoint write {@code checkpoint_interval} after a checkpoint changed, retries. An idle
- * agent has nothing scheduled, so it does not wake up.
+ * stage holds records, a checkpoint write {@code checkpoint_interval} after a checkpoint changed (again after a
+ * failed write), retries. An idle agent has nothing scheduled, so it does not wake up.
  */
 public final class Agent {
 
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
     private static final long TICK_MILLIS = 100;
-    /** How long after the last checkpoint write the heap is trimmed (see {@link #trimHeap}). */
-    private static final long TRIM_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** The heap grew by more than this since start: worth a trim. */
     private static final long TRIM_GROWTH_BYTES = 4L << 20;
 
@@ -52,7 +50,7 @@ public final class Agent {
     private final InstantSource clock;
     private final ScheduledThreadPoolExecutor scheduler;
     private final CheckpointStore checkpoints;
-    private final MemoryBudget budget;
+    private MemoryBudget budget;
     private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final List<InputEmitter> emitters = new ArrayList<>();
@@ -61,20 +59,43 @@ public final class Agent {
     private final AtomicBoolean trimScheduled = new AtomicBoolean();
     private final long startHeapBytes = Runtime.getRuntime().totalMemory();
     private volatile long lastSaveNanos;
+    /** How long after the last checkpoint write the heap is trimmed (see {@link #trimHeap}). */
+    private long trimAfterNanos = TimeUnit.SECONDS.toNanos(30);
     private volatile boolean started;
     private volatile boolean stopping;
+    /** Why the last checkpoint write failed, null while they succeed. */
+    private volatile String checkpointProblem;
 
     public Agent(PipelineConfig config, Map<String, String> env) throws IOException {
         this(config, env, new Metrics(new PrometheusRegistry()), InstantSource.system());
     }
 
     public Agent(PipelineConfig config, Map<String, String> env, Metrics metrics, InstantSource clock) throws IOException {
+        this(config, env, metrics, clock, CheckpointStore.open(config.agent().dataDir()));
+    }
+
+    /**
+     * An agent on an open checkpoint store: a reload's new agent shares the running one's, so that its inputs,
+     * started after the old ones stopped, go on from exactly what the old ones had acknowledged.
+     */
+    Agent(PipelineConfig config, Map<String, String> env, Metrics metrics, InstantSource clock, CheckpointStore checkpoints) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.checkpoints = checkpoints;
+        metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes");
         this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("outrigger-timer").daemon(true).factory());
         scheduler.setRemoveOnCancelPolicy(true);
-        this.checkpoints = CheckpointStore.open(config.agent().dataDir());
+        try {
+            wire(env);
+        } catch (RuntimeException e) {
+            outputs.values().forEach(OutputRunner::close);
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    private void wire(Map<String, String> env) {
         if (checkpoints.recoveredFromCorruption() != null) {
             LOG.log(System.Logger.Level.ERROR, checkpoints.recoveredFromCorruption());
             metrics.counter("outrigger_checkpoint_corruptions_total", "Checkpoint files found unreadable at start").inc();
@@ -122,14 +143,29 @@ public final class Agent {
 
     public MemoryBudget budget() { return budget; }
 
-    /** Timed duties waiting on the timer thread (ticks, a checkpoint write, retries): none while idle. */
+    CheckpointStore checkpoints() { return checkpoints; }
+
+    /** For tests: the quiet time before the heap is trimmed (30 s). Call before {@link #start}. */
+    void trimAfter(java.time.Duration quiet) { trimAfterNanos = quiet.toNanos(); }
+
+    /** Timed duties waiting on the timer thread (ticks, a checkpoint write, retries, a trim): none while idle. */
     int timedDutiesPending() { return scheduler.getQueue().size(); }
 
     public synchronized void start() {
+        startOutputs();
+        startInputs();
+    }
+
+    /** Starts the outputs' senders: what a reload starts before it stops the running agent. */
+    synchronized void startOutputs() {
         outputs.values().forEach(OutputRunner::start);
+    }
+
+    /** Starts reading; checkpoint writes and stage ticks are scheduled as they are needed from here on. */
+    synchronized void startInputs() {
         int i = 0;
         for (Map.Entry<String, Input> e : inputs.entrySet()) e.getValue().start(emitters.get(i++));
-        checkpoints.onChange(this::scheduleSave);
+        checkpoints.onChange(this::scheduleSave); // a reload's new agent takes the shared store's changes over
         if (checkpoints.changed()) scheduleSave();
         for (InputEmitter e : emitters) if (e.holding()) scheduleTick();
         started = true;
@@ -163,18 +199,24 @@ public final class Agent {
         if (again && !stopping) scheduleTick();
     }
 
-    /** A checkpoint changed: write them all {@code checkpoint_interval} from now, unless a write is due anyway. */
+    /**
+     * A checkpoint changed (or the last write failed): write them all {@code checkpoint_interval} from now, unless
+     * a write is due anyway.
+     */
     private void scheduleSave() {
         if (saveScheduled.get() || !saveScheduled.compareAndSet(false, true)) return;
         try {
             scheduler.schedule(() -> {
                 saveScheduled.set(false); // a change from here on schedules the next write
-                saveCheckpoints();
+                if (!saveCheckpoints()) {
+                    scheduleSave(); // retried until it works
+                    return;
+                }
                 lastSaveNanos = System.nanoTime();
-                scheduleTrim(TRIM_AFTER_NANOS);
+                scheduleTrim(trimAfterNanos);
             }, config.agent().checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // stopping: stop() saves them
+            saveScheduled.set(false); // stopping: stop() saves them
         }
     }
 
@@ -196,22 +238,40 @@ public final class Agent {
     private void trimHeap() {
         trimScheduled.set(false);
         long quietFor = System.nanoTime() - lastSaveNanos;
-        if (quietFor < TRIM_AFTER_NANOS) {
-            scheduleTrim(TRIM_AFTER_NANOS - quietFor); // still busy: look again when it may have gone quiet
+        if (quietFor < trimAfterNanos) {
+            scheduleTrim(trimAfterNanos - quietFor); // still busy: look again when it may have gone quiet
             return;
         }
         if (stopping || Runtime.getRuntime().totalMemory() <= startHeapBytes + TRIM_GROWTH_BYTES) return;
         System.gc();
     }
 
-    private void saveCheckpoints() {
+    /**
+     * Writes the checkpoints; false when that failed. A failure is counted each time, makes the agent not ready and
+     * is logged when it starts and when it ends (not at every attempt).
+     */
+    private boolean saveCheckpoints() {
         try {
             checkpoints.flush();
+            if (checkpointProblem != null) {
+                LOG.log(System.Logger.Level.INFO, "checkpoints are written again under " + config.agent().dataDir());
+                checkpointProblem = null;
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + ": " + e);
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            if (checkpointProblem == null) {
+                LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + " (agent.data_dir): "
+                        + reason + "; retrying, and until then what is delivered would be sent again after a restart");
+            }
+            checkpointProblem = "failing: cannot write " + config.agent().dataDir() + ": " + reason;
             metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes").inc();
+            return false;
         }
     }
+
+    /** Why checkpoints cannot be written (for readiness and the shutdown message), null while they can. */
+    public String checkpointProblem() { return checkpointProblem; }
 
     /** True once started and not stopping, and every input is reading. */
     public Map<String, String> readiness() {
@@ -221,6 +281,8 @@ public final class Agent {
             String problem = o.problem();
             status.put("outputs." + n, problem == null ? "ready" : problem);
         });
+        String checkpointing = checkpointProblem;
+        if (checkpointing != null) status.put("checkpoints", checkpointing);
         return status;
     }
 
@@ -236,7 +298,8 @@ public final class Agent {
 
     /**
      * Stops gracefully within {@code timeout}: inputs stop reading, stages release what they hold, outputs drain,
-     * checkpoints are saved. Returns true when everything in flight was delivered or dead-lettered.
+     * checkpoints are saved. Returns true when everything in flight was delivered or dead-lettered and the
+     * checkpoints saying so were written ({@link #checkpointProblem()} tells when they could not be).
      */
     public boolean stop(java.time.Duration timeout) {
         stopping = true;
@@ -264,7 +327,7 @@ public final class Agent {
         } finally {
             outputs.values().forEach(OutputRunner::close);
             scheduler.shutdownNow();
-            saveCheckpoints();
+            if (!saveCheckpoints()) clean = false;
         }
         return clean;
     }

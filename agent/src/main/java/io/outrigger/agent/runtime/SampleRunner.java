@@ -1,15 +1,17 @@
 package io.outrigger.agent.runtime;
 
+import io.outrigger.agent.config.InputSpec;
+import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.config.StageSpec;
 import io.outrigger.core.checkpoint.CheckpointStore;
 import io.outrigger.core.event.LogRecord;
-import io.outrigger.core.event.Origin;
 import io.outrigger.core.pipeline.ComponentContext;
-import io.outrigger.core.pipeline.Finalizer;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
 import io.outrigger.core.telemetry.Metrics;
+import io.outrigger.inputs.file.FileInputConfig;
+import io.outrigger.inputs.file.FileLines;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -31,6 +33,15 @@ public final class SampleRunner {
         void changed(int index, String name, LogRecord before, LogRecord after);
 
         void dropped(int index, String name, LogRecord record, String reason);
+
+        /** Stage {@code index} kept {@code record} to join it with lines still to come (multiline, partial lines). */
+        default void held(int index, String name, LogRecord record) {}
+
+        /**
+         * Stage {@code index} gave out {@code record}, made of lines it held before (its origin spans them), while
+         * processing {@code processing} (another line), or at a flush ({@code processing} null).
+         */
+        default void released(int index, String name, LogRecord processing, LogRecord record) { changed(index, name, null, record); }
     }
 
     private final PipelineSpec pipeline;
@@ -43,8 +54,26 @@ public final class SampleRunner {
         this.clock = clock;
     }
 
-    /** Runs {@code text} (one record per line) through fresh stages; returns the records that come out. */
+    /**
+     * How the pipeline's (first) input cuts lines: its config when it is a file input (max_line_bytes,
+     * skip_empty_lines), else the file input's defaults.
+     */
+    public static FileInputConfig lineHandling(PipelineConfig config, PipelineSpec pipeline) {
+        InputSpec from = pipeline.from().isEmpty() ? null : config.inputs().get(pipeline.from().getFirst());
+        return from != null && from.config() instanceof FileInputConfig f ? f : FileInputConfig.of();
+    }
+
+    /** Runs {@code text} (one record per line) through fresh stages, lines handled as the file input's defaults do. */
     public List<LogRecord> run(String text, String sourceName, Inspector inspector) {
+        return run(text.getBytes(StandardCharsets.UTF_8), FileInputConfig.of(), sourceName, inspector);
+    }
+
+    /**
+     * Runs {@code data} through fresh stages; returns the records that come out. The bytes are cut into lines by the
+     * file input's own line handling ({@link FileLines}) with {@code lines}' settings: {@code max_line_bytes} cuts
+     * and flags, invalid UTF-8 is flagged, empty lines are kept unless {@code skip_empty_lines}.
+     */
+    public List<LogRecord> run(byte[] data, FileInputConfig lines, String sourceName, Inspector inspector) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon(true).name("outrigger-dry-run").factory());
         try {
@@ -63,17 +92,8 @@ public final class SampleRunner {
             List<LogRecord> out = new ArrayList<>();
             chain.sinkTo(out::add);
             String input = pipeline.from().isEmpty() ? "" : pipeline.from().getFirst();
-            long offset = 0;
             long now = LogRecord.epochNanos(clock.instant());
-            for (String line : text.split("\n", -1)) {
-                long len = line.getBytes(StandardCharsets.UTF_8).length + 1L;
-                String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-                if (!l.isEmpty()) {
-                    chain.process(LogRecord.of(now, l, new Origin(input, sourceName, "dry-run:" + sourceName, offset, offset + len),
-                            Finalizer.NONE, 0));
-                }
-                offset += len;
-            }
+            for (LogRecord line : FileLines.records(data, lines, input, sourceName, "dry-run:" + sourceName, now)) chain.process(line);
             chain.endOfStream("dry-run:" + sourceName);
             chain.flush();
             return out;
@@ -95,21 +115,39 @@ public final class SampleRunner {
             this.inspector = inspector;
         }
 
-        private StageOutput watch(LogRecord before, StageOutput out) {
+        /** Whether {@code after} came (also) from {@code before}: same stream, and its offsets cover before's. */
+        private static boolean from(LogRecord before, LogRecord after) {
+            return before != null && before.origin().streamId().equals(after.origin().streamId())
+                    && after.origin().offset() <= before.origin().offset() && after.origin().endOffset() >= before.origin().endOffset();
+        }
+
+        private StageOutput watch(LogRecord before, StageOutput out, boolean[] handled) {
             return new StageOutput() {
                 @Override public void accept(LogRecord after) {
-                    inspector.changed(index, name, before, after);
+                    if (from(before, after)) {
+                        handled[0] = true;
+                        inspector.changed(index, name, before, after);
+                    } else {
+                        inspector.released(index, name, before, after);
+                    }
                     out.accept(after);
                 }
 
                 @Override public void drop(LogRecord record, String reason) {
+                    if (record == before || from(before, record)) handled[0] = true;
                     inspector.dropped(index, name, record, reason);
                     out.drop(record, reason);
                 }
             };
         }
 
-        @Override public void process(LogRecord record, StageOutput out) { inner.process(record, watch(record, out)); }
+        private StageOutput watch(LogRecord before, StageOutput out) { return watch(before, out, new boolean[1]); }
+
+        @Override public void process(LogRecord record, StageOutput out) {
+            boolean[] handled = {false};
+            inner.process(record, watch(record, out, handled));
+            if (!handled[0]) inspector.held(index, name, record);
+        }
 
         @Override public void tick(long nowNanos, StageOutput out) { inner.tick(nowNanos, watch(null, out)); }
 

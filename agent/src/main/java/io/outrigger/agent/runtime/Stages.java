@@ -1,11 +1,9 @@
 package io.outrigger.agent.runtime;
 
 import io.outrigger.agent.config.StageSpec;
-import io.outrigger.core.config.RecordBinder;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.parsers.process.Condition;
-import io.outrigger.parsers.process.ConditionConfig;
 import io.outrigger.parsers.process.MatchStage;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +21,9 @@ public final class Stages {
         for (StageSpec spec : specs) {
             switch (spec) {
                 case StageSpec.Plugin p -> out.add(p.create(ctx));
-                case StageSpec.Match m -> out.add(new MatchStage(Condition.of(condition(m)), create(m.stages(), ctx)));
+                case StageSpec.Match m -> out.add(new MatchStage(Condition.of(m.when()), create(m.stages(), ctx)));
             }
         }
         return out;
-    }
-
-    private static ConditionConfig condition(StageSpec.Match m) {
-        try {
-            return RecordBinder.bind(m.when(), ConditionConfig.class);
-        } catch (RecordBinder.BindException e) {
-            // the loader bound and checked this condition already
-            throw new IllegalStateException(m.path() + ".match.when" + e.path() + ": " + e.getMessage(), e);
-        }
     }
 }

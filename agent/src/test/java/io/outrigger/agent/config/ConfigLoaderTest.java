@@ -12,9 +12,14 @@ import io.outrigger.agent.config.testplugins.FakeFileInput;
 import io.outrigger.agent.config.testplugins.FakeHttpOutput;
 import io.outrigger.agent.config.testplugins.FakeJsonStage;
 import io.outrigger.agent.config.testplugins.FakeRegexStage;
+import io.outrigger.agent.config.testplugins.FakeStdoutOutput;
 import io.outrigger.core.config.ByteSize;
 import io.outrigger.core.config.ConfigException;
 import io.outrigger.core.config.ConfigProblem;
+import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Stage;
+import io.outrigger.core.pipeline.StageFactory;
+import io.outrigger.parsers.process.ConditionConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,6 +28,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
+
+    /** Options bound as YAML typed them (or a substitution did). */
+    record Untyped(Object field, Object equals, Object missing, Object regex) {}
+
+    private static final StageFactory<Untyped> UNTYPED = new StageFactory<>() {
+        @Override public String type() { return "untyped"; }
+        @Override public Class<Untyped> configType() { return Untyped.class; }
+        @Override public Stage create(Untyped config, ComponentContext ctx) { return (r, out) -> out.accept(r); }
+    };
 
     @Test
     void fullFileBindsEverySection() throws Exception {
@@ -58,7 +72,7 @@ class ConfigLoaderTest {
         StageSpec.Match match = assertInstanceOf(StageSpec.Match.class, p.stages().get(2));
         assertEquals("match", match.type());
         assertEquals("pipelines.app.stages[2]", match.path());
-        assertEquals("{\"field\":\"level\",\"equals\":\"ERROR\"}", match.when().toString());
+        assertEquals(new ConditionConfig("level", "ERROR", null, null), match.when());
         StageSpec.Plugin nested = assertInstanceOf(StageSpec.Plugin.class, match.stages().get(0));
         assertEquals("pipelines.app.stages[2].match.stages[0]", nested.path());
         assertEquals(new FakeJsonStage.Config("message", true), nested.config());
@@ -173,24 +187,24 @@ class ConfigLoaderTest {
                     expect: []
                 """, Path.of("t.yaml"));
         assertEquals("tests[0]", c.tests().get(0).name(), "a test without a name is named by its position");
-        PipelineConfig typed = loader.parse("""
+        ConfigLoader untyped = new ConfigLoader(Map.of("N", "42", "B", "true"), new ComponentRegistry(
+                List.of(new FakeFileInput()), List.of(UNTYPED), List.of(new FakeStdoutOutput())));
+        PipelineConfig typed = untyped.parse("""
                 inputs: {app: {type: file, paths: [/a]}}
                 pipelines:
                   app:
                     from: [app]
                     stages:
-                      - match:
-                          when:
-                            field: ${N}
-                            equals: "${N}"
-                            missing: ${B}
-                            regex: x${N}
-                          stages: []
+                      - untyped:
+                          field: ${N}
+                          equals: "${N}"
+                          missing: ${B}
+                          regex: x${N}
                     to: [out]
                 outputs: {out: {type: stdout}}
                 """, Path.of("t.yaml"));
-        StageSpec.Match m = (StageSpec.Match) typed.pipelines().get("app").stages().get(0);
-        assertEquals("{\"field\":42,\"equals\":\"42\",\"missing\":true,\"regex\":\"x42\"}", m.when().toString());
+        StageSpec.Plugin stage = (StageSpec.Plugin) typed.pipelines().get("app").stages().get(0);
+        assertEquals(new Untyped(42, "42", true, "x42"), stage.config());
     }
 
     @Test

@@ -55,8 +55,9 @@ class AgentTest {
 
     /**
      * An idle agent has nothing on its timer: stage ticks run while a stage holds records (here the last joined
-     * record, which only a tick releases), a checkpoint write follows the last acknowledgement, then nothing is
-     * scheduled at all (a periodic duty would stay queued forever), so the timer thread sleeps until work comes.
+     * record, which only a tick releases), a checkpoint write follows the last acknowledgement, a heap trim the
+     * quiet time after it, then nothing is scheduled at all (a periodic duty would stay queued forever), so the
+     * timer thread sleeps until work comes.
      */
     @Test
     void theTimerHasNothingQueuedOnceTheAgentIsIdle() throws Exception {
@@ -76,14 +77,24 @@ class AgentTest {
                 Map.of("out", new OutputSpec("out", "file", new FileOutputFactory(), new FileOutputConfig(out, false, null, null, 1))),
                 List.of());
         Agent agent = new Agent(config, Map.of(), Metrics.newIsolated(), InstantSource.system());
+        agent.trimAfter(Duration.ofMillis(300)); // the one-shot heap trim after the last write, 30 s in production
         agent.start();
         try {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while ((lines(out) < 100 || agent.timedDutiesPending() > 0) && System.nanoTime() < deadline) Thread.sleep(20);
+            // quiet: every line out and nothing queued for a whole second (a periodic duty is always queued but
+            // for the moments it runs; a one-shot one queued later breaks the quiet and the wait starts again)
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long quietSince = -1;
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                if (lines(out) < 100 || agent.timedDutiesPending() > 0) quietSince = -1;
+                else if (quietSince < 0) quietSince = now;
+                else if (now - quietSince > 1_000_000_000L) break;
+                Thread.sleep(50);
+            }
             assertEquals(100, lines(out), "the last record, held by the multiline stage, was released by a tick");
             assertEquals(0, agent.timedDutiesPending(), "nothing is scheduled while idle");
-            assertTrue(Files.readString(tmp.resolve("data/checkpoints.json")).contains("\"offset\" : " + text.length()),
-                    "the checkpoint was written after the last acknowledgement");
+            String saved = Files.readString(tmp.resolve("data/checkpoints.json"));
+            assertTrue(saved.contains("\"offset\" : " + text.length()), "the checkpoint was written after the last acknowledgement: " + saved);
         } finally {
             agent.stop(Duration.ofSeconds(5));
         }
@@ -126,5 +137,26 @@ class AgentTest {
         assertTrue(agent.stop(Duration.ofSeconds(5)));
         assertEquals(100_000, lines(ok));
         assertEquals(100_000, lines(tmp.resolve("blocked/out.ndjson")));
+    }
+
+    @Test
+    void checkpointsThatCannotBeWrittenMakeTheAgentNotReadyAndTheStopUnclean() throws Exception {
+        Path out = tmp.resolve("out.ndjson");
+        Metrics metrics = Metrics.newIsolated();
+        Agent agent = new Agent(config(10, out), Map.of(), metrics, InstantSource.system());
+        agent.start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!agent.isReady() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(agent.isReady(), agent.readiness().toString());
+        // the checkpoint file's temporary name taken by a directory: every write fails, as on a full disk
+        Files.createDirectories(tmp.resolve("data/checkpoints.json.tmp"));
+        agent.checkpoints().put(new io.outrigger.core.checkpoint.FileCheckpoint("gen", "/var/log/app.log", "1:2", 7, 100));
+        while (agent.checkpointProblem() == null && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(agent.readiness().get("checkpoints").startsWith("failing: cannot write " + tmp.resolve("data")), agent.readiness().toString());
+        assertTrue(!agent.isReady(), "not ready while checkpoints cannot be written");
+        assertTrue(metrics.registry().scrape().stream().anyMatch(m -> m.getMetadata().getPrometheusName().equals("outrigger_checkpoint_write_errors")
+                && ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().get(0).getValue() >= 1));
+        assertTrue(!agent.stop(Duration.ofSeconds(5)), "a stop whose checkpoints were not saved is not clean");
+        assertTrue(agent.checkpointProblem() != null);
     }
 }

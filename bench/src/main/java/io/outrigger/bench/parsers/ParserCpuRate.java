@@ -28,6 +28,11 @@ public final class ParserCpuRate {
         cri.setup();
         MultilineJavaBenchmark multiline = new MultilineJavaBenchmark();
         multiline.setup();
+        JsonVariedBenchmark varied = new JsonVariedBenchmark();
+        varied.setup();
+        JsonVariedBenchmark variedJackson = new JsonVariedBenchmark();
+        variedJackson.parser = "jackson";
+        variedJackson.setup();
         for (int round = 0; round < 2; round++) {
             boolean report = round == 1;
             measure("json (utf8 records)", () -> json.process(bh), report);
@@ -36,11 +41,19 @@ public final class ParserCpuRate {
             measure("regex nginx_combined", () -> nginx.process(bh), report);
             measure("cri", () -> cri.process(bh), report);
             measure("multiline java", () -> multiline.process(bh), report);
+            measure("json varied (ours)", () -> varied.process(bh), report, JsonVariedBenchmark.LINES);
+            measure("json varied (jackson)", () -> variedJackson.process(bh), report, JsonVariedBenchmark.LINES);
+            measure("json varied (ours)", () -> varied.process(bh), report, JsonVariedBenchmark.LINES);
+            measure("json varied (jackson)", () -> variedJackson.process(bh), report, JsonVariedBenchmark.LINES);
         }
         bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
     }
 
     private static void measure(String name, Runnable batch, boolean report) {
+        measure(name, batch, report, BenchStages.LINES);
+    }
+
+    private static void measure(String name, Runnable batch, boolean report, int linesPerBatch) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long wallEnd = System.nanoTime() + 4_000_000_000L;
         long cpuStart = mx.getCurrentThreadCpuTime();
@@ -53,7 +66,7 @@ public final class ParserCpuRate {
         long cpu = mx.getCurrentThreadCpuTime() - cpuStart;
         long alloc = allocated(mx) - allocStart;
         if (report) {
-            long lines = batches * BenchStages.LINES;
+            long lines = batches * linesPerBatch;
             System.out.printf("%-22s %,12.0f lines per CPU-second %,8.0f bytes allocated per line%n", name,
                     lines * 1e9 / cpu, alloc < 0 ? Double.NaN : (double) alloc / lines);
         }

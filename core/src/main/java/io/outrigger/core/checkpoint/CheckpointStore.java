@@ -38,7 +38,7 @@ public final class CheckpointStore {
     private final Path file;
     private final Map<String, FileCheckpoint> entries = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
-    private volatile long flushedVersion = -1;
+    private volatile long flushedVersion; // what was loaded is what is stored: nothing to write until a change
     private volatile long lastFlushMillis;
     private volatile Runnable onChange = () -> {};
     private String corruption;

@@ -8,4 +8,7 @@ package io.outrigger.core.pipeline;
 public interface StageFactory<C> extends ComponentFactory<C> {
 
     Stage create(C config, ComponentContext context);
+
+    /** Whether stages made from {@code config} set labels on records (checked for outputs that need labels). */
+    default boolean setsLabels(C config) { return false; }
 }

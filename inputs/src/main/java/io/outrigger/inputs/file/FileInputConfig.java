@@ -17,6 +17,7 @@ import java.util.List;
  *     exclude: ["*.gz"]
  *     read_from: tail          # for files found at start with no checkpoint; later files are read from head
  *     max_line_bytes: 256KiB
+ *     skip_empty_lines: false  # empty lines are lines (multiline joins them); true leaves them out
  * </pre>
  *
  * @param paths          globs of files to read ({@code *}, {@code ?}, {@code [a-z]}, {@code {a,b}}, {@code **} for any
@@ -33,10 +34,12 @@ import java.util.List;
  * @param maxOpenFiles   at most this many files are held open; others wait their turn
  * @param closeIdleAfter a file with no new data for this long is closed (and reopened when it grows)
  * @param readBuffer     bytes read per file per turn
+ * @param skipEmptyLines leave empty lines out (default false: they are records, or part of a multiline record, as
+ *                       Fluent Bit's {@code Skip_Empty_Lines off})
  */
 public record FileInputConfig(List<String> paths, List<String> exclude, String readFrom, ByteSize maxLineBytes,
                               Duration rescanInterval, Duration idleFlush, Integer maxOpenFiles,
-                              Duration closeIdleAfter, ByteSize readBuffer) {
+                              Duration closeIdleAfter, ByteSize readBuffer, Boolean skipEmptyLines) {
 
     public static final String HEAD = "head";
     public static final String TAIL = "tail";
@@ -51,11 +54,12 @@ public record FileInputConfig(List<String> paths, List<String> exclude, String r
         if (maxOpenFiles == null) maxOpenFiles = 256;
         if (closeIdleAfter == null) closeIdleAfter = Duration.ofSeconds(30);
         if (readBuffer == null) readBuffer = ByteSize.ofKiB(256);
+        if (skipEmptyLines == null) skipEmptyLines = false;
     }
 
     /** A config with the given globs and every other setting at its default. */
     public static FileInputConfig of(String... paths) {
-        return new FileInputConfig(List.of(paths), null, null, null, null, null, null, null, null);
+        return new FileInputConfig(List.of(paths), null, null, null, null, null, null, null, null, null);
     }
 
     // null elements are kept so validate() can name them instead of failing the binding

@@ -41,6 +41,7 @@ final class FileTailer implements AutoCloseable {
     private final String input;
     private final boolean tail;
     private final int maxLineBytes;
+    private final boolean skipEmptyLines;
     private final long rescanMillis;
     private final long idleFlushMillis;
     private final long closeIdleMillis;
@@ -73,6 +74,7 @@ final class FileTailer implements AutoCloseable {
         this.input = ctx.name();
         this.tail = FileInputConfig.TAIL.equals(config.readFrom());
         this.maxLineBytes = (int) config.maxLineBytes().bytes();
+        this.skipEmptyLines = config.skipEmptyLines();
         this.rescanMillis = config.rescanInterval().toMillis();
         this.idleFlushMillis = config.idleFlush().toMillis();
         this.closeIdleMillis = config.closeIdleAfter().toMillis();
@@ -351,7 +353,7 @@ final class FileTailer implements AutoCloseable {
         } else {
             at = 0;
         }
-        f.startAt(at, maxLineBytes);
+        f.startAt(at, maxLineBytes, skipEmptyLines);
         f.initialized = true;
     }
 
@@ -442,7 +444,7 @@ final class FileTailer implements AutoCloseable {
         if (truncation) metrics.truncations.inc();
         else metrics.rotations.inc();
         f.fingerprint = fp;
-        f.startAt(0, maxLineBytes);
+        f.startAt(0, maxLineBytes, skipEmptyLines);
         f.lastDataMillis = now;
         f.atEof = false;
         f.endOfStreamSent = false;

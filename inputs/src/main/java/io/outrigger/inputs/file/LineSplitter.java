@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * Cuts one file's bytes into lines, keeping what it needs between blocks: the start of a line still waiting for
  * its newline (at most {@code maxLineBytes + 1} bytes of it) and whether the rest of an over-long line is being
- * skipped. Lines end at {@code \n}; a {@code \r} before it is dropped; empty lines give no record. A line longer
+ * skipped. Lines end at {@code \n}; a {@code \r} before it is dropped; an empty line is a line (blank lines inside a
+ * stack trace or SQL statement belong to its multiline record) unless {@code skipEmpty}. A line longer
  * than {@code maxLineBytes} is given out cut to that length (at a character boundary) as soon as that many bytes
  * are in, and the rest up to its newline is skipped without being held.
  *
@@ -23,22 +24,31 @@ final class LineSplitter {
     private static final int KEEP_CARRY = 64 * 1024;
 
     private final int maxLineBytes;
+    private final boolean skipEmpty;
     private byte[] carry = EMPTY;
     private int carryLen;
     private boolean skipping;
+    /** A partial line was just given out (or a cut line's rest skipped): the newline that ends it is no empty line. */
+    private boolean justFlushed;
     private long lineStart;
     /** Set by {@link #newline}: a byte above 0x7F was seen before the newline it found. */
     private boolean high;
 
     LineSplitter(int maxLineBytes, long startOffset) {
+        this(maxLineBytes, startOffset, false);
+    }
+
+    LineSplitter(int maxLineBytes, long startOffset, boolean skipEmpty) {
         this.maxLineBytes = maxLineBytes;
         this.lineStart = startOffset;
+        this.skipEmpty = skipEmpty;
     }
 
     /** Forgets any partial line and restarts at {@code offset} (after a truncation). */
     void reset(long offset) {
         carryLen = 0;
         skipping = false;
+        justFlushed = false;
         lineStart = offset;
         if (carry.length > KEEP_CARRY) carry = EMPTY;
     }
@@ -94,6 +104,7 @@ final class LineSplitter {
      */
     boolean flushPartial(long endOffset, LineBatch out) {
         boolean added = false;
+        justFlushed = skipping || carryLen > 0;
         if (!skipping && carryLen > 0) {
             int n = carryLen;
             if (carry[n - 1] == '\r') n--;
@@ -150,7 +161,12 @@ final class LineSplitter {
         }
         int segLen = to - from;
         long total = (long) carryLen + segLen;
-        if (total == 0) return;
+        boolean ending = justFlushed;
+        justFlushed = false;
+        if (total == 0) {
+            if (!skipEmpty && !ending) out.add(EMPTY, lineStart, end, 0);
+            return;
+        }
         if (total > maxLineBytes) {
             if (carryLen == 0) {
                 emitCut(buf, from, segLen, lineStart, end, out);

@@ -72,8 +72,13 @@ final class TailedFile {
 
     /** Starts a new incarnation at {@code offset} and records it as the checkpoint at once. */
     void startAt(long offset, int maxLineBytes) {
+        startAt(offset, maxLineBytes, false);
+    }
+
+    /** As {@link #startAt(long, int)}, leaving empty lines out when {@code skipEmptyLines}. */
+    void startAt(long offset, int maxLineBytes, boolean skipEmptyLines) {
         readOffset = offset;
-        lines = new LineSplitter(maxLineBytes, offset);
+        lines = new LineSplitter(maxLineBytes, offset, skipEmptyLines);
         Incarnation inc = new Incarnation();
         inc.tracker = new OffsetTracker(offset, inc);
         synchronized (checkpointLock) {

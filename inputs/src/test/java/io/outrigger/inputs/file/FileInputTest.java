@@ -39,7 +39,7 @@ class FileInputTest {
 
     private static FileInputConfig config(String glob) {
         return new FileInputConfig(List.of(glob), null, null, null, Duration.ofMillis(100), Duration.ofMillis(200),
-                null, null, null);
+                null, null, null, null);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -70,7 +70,7 @@ class FileInputTest {
 
     @Test void fileEventsFindNewFilesLongBeforeTheRescan() throws Exception {
         FileInputConfig slowRescan = new FileInputConfig(List.of(dir + "/**/*.log"), null, null, null,
-                Duration.ofMinutes(10), Duration.ofMillis(200), null, null, null);
+                Duration.ofMinutes(10), Duration.ofMillis(200), null, null, null, null);
         Input in = start(slowRescan);
         try {
             await(in::isReady, "ready");

@@ -40,14 +40,28 @@ class FileTailerTest {
         FileTailer t = fx.tailer(config(glob("*.log")));
         drain(t);
         List<LogRecord> recs = fx.emitter.records();
-        assertEquals(List.of("first", "second"), fx.emitter.messages());
+        assertEquals(List.of("first", "", "second"), fx.emitter.messages(), "an empty line is a line (skip_empty_lines: false)");
         String id = Fixture.fileId(log);
         assertEquals(new Origin("app", log.toString(), id, 0, 7), recs.get(0).origin());
-        assertEquals(new Origin("app", log.toString(), id, 8, 15), recs.get(1).origin());
+        assertEquals(new Origin("app", log.toString(), id, 7, 8), recs.get(1).origin());
+        assertEquals(new Origin("app", log.toString(), id, 8, 15), recs.get(2).origin());
         assertEquals(fx.clock.instant(), recs.get(0).timestamp());
-        assertEquals(2, fx.counter("outrigger_input_lines_read_total"));
+        assertEquals(3, fx.counter("outrigger_input_lines_read_total"));
         assertEquals(15, fx.counter("outrigger_input_bytes_read_total"));
         assertEquals(1, fx.gauge("outrigger_input_files_open"));
+    }
+
+    @Test void skipEmptyLinesLeavesThemOutButCheckpointsPastThem() throws Exception {
+        Path log = dir.resolve("a.log");
+        append(log, "first\r\n\n\nsecond\n\n");
+        FileInputConfig c = Fixture.config(glob("*.log"));
+        c = new FileInputConfig(c.paths(), c.exclude(), c.readFrom(), c.maxLineBytes(), c.rescanInterval(), c.idleFlush(),
+                c.maxOpenFiles(), c.closeIdleAfter(), c.readBuffer(), true);
+        FileTailer t = fx.tailer(c);
+        fx.emitter.autoRelease(true);
+        drain(t);
+        assertEquals(List.of("first", "second"), fx.emitter.messages());
+        assertEquals(17, fx.store.get("app", Fixture.fileId(log)).offset());
     }
 
     @Test void globsWithDoubleStarExcludeAndFilesAppearingLaterInNewDirectories() throws Exception {
@@ -183,7 +197,7 @@ class FileTailerTest {
         Path log = dir.resolve("idle.log");
         append(log, "whole\nhalf");
         FileTailer t = fx.tailer(new FileInputConfig(List.of(glob("*.log")), null, null, null, Duration.ofHours(1),
-                Duration.ofSeconds(1), null, Duration.ofSeconds(30), null));
+                Duration.ofSeconds(1), null, Duration.ofSeconds(30), null, null));
         fx.emitter.autoRelease(true);
         long t0 = fx.clock.millis();
         drain(t);
@@ -252,7 +266,7 @@ class FileTailerTest {
         Path log = dir.resolve("big.log");
         append(log, "a\n" + "x".repeat(1 << 20) + "\nb\n");
         FileInputConfig c = new FileInputConfig(List.of(glob("big.log")), null, null, Fixture.size(1024), null, null, null,
-                null, Fixture.size(64 * 1024));
+                null, Fixture.size(64 * 1024), null);
         FileTailer t = fx.tailer(c);
         fx.emitter.autoRelease(true);
         drain(t);
@@ -384,7 +398,7 @@ class FileTailerTest {
     @Test void manyFilesAreReadFairly() throws Exception {
         for (int f = 0; f < 4; f++) append(dir.resolve("f" + f + ".log"), lines("f" + f + "-", 0, 2000));
         FileInputConfig c = new FileInputConfig(List.of(glob("*.log")), null, null, null, null, null, null, null,
-                Fixture.size(4096));
+                Fixture.size(4096), null);
         FileTailer t = fx.tailer(c);
         fx.emitter.autoRelease(true);
         for (int i = 0; i < 5; i++) t.pass();
@@ -401,7 +415,7 @@ class FileTailerTest {
     @Test void maxOpenFilesIsRespectedAndEveryFileStillRead() throws Exception {
         for (int f = 0; f < 6; f++) append(dir.resolve("m" + f + ".log"), lines("m" + f + "-", 0, 1000));
         FileInputConfig c = new FileInputConfig(List.of(glob("*.log")), null, null, null, null, null, 2, null,
-                Fixture.size(4096));
+                Fixture.size(4096), null);
         FileTailer t = fx.tailer(c);
         fx.emitter.autoRelease(true);
         int maxSeen = 0;

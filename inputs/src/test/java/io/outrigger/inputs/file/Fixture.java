@@ -44,7 +44,7 @@ final class Fixture {
     /** A config with short times so tests move the fake clock by small steps. */
     static FileInputConfig config(List<String> paths, List<String> exclude, String readFrom) {
         return new FileInputConfig(paths, exclude, readFrom, null, Duration.ofSeconds(2), Duration.ofSeconds(1), null,
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), null, null);
     }
 
     static FileInputConfig config(String... paths) { return config(List.of(paths), null, null); }

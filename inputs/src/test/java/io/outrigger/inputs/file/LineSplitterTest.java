@@ -20,7 +20,11 @@ class LineSplitterTest {
 
     /** Feeds {@code data} in blocks of {@code blockSize} and collects the lines. */
     private static List<Line> split(byte[] data, int blockSize, int max, LineBatch out, long[] boundary) {
-        LineSplitter s = new LineSplitter(max, 0);
+        return split(data, blockSize, max, out, boundary, false);
+    }
+
+    private static List<Line> split(byte[] data, int blockSize, int max, LineBatch out, long[] boundary, boolean skipEmpty) {
+        LineSplitter s = new LineSplitter(max, 0, skipEmpty);
         List<Line> lines = new ArrayList<>();
         for (int off = 0; off < data.length; off += blockSize) {
             int n = Math.min(blockSize, data.length - off);
@@ -37,9 +41,17 @@ class LineSplitterTest {
         return split(text.getBytes(StandardCharsets.UTF_8), blockSize, max, new LineBatch(), null);
     }
 
-    @Test void splitsOnNewlineStripsCarriageReturnSkipsEmptyLines() {
+    @Test void splitsOnNewlineStripsCarriageReturnKeepsEmptyLines() {
         for (int block : new int[] {1, 2, 3, 7, 1024}) {
             List<Line> lines = split("a\r\n\n\r\nbb\ncc\r\n", block, 100);
+            assertEquals(List.of(new Line("a", 0, 3, 0), new Line("", 3, 4, 0), new Line("", 4, 6, 0), new Line("bb", 6, 9, 0),
+                    new Line("cc", 9, 13, 0)), lines, "block size " + block);
+        }
+    }
+
+    @Test void skipEmptyLinesLeavesThemOut() {
+        for (int block : new int[] {1, 2, 3, 7, 1024}) {
+            List<Line> lines = split("a\r\n\n\r\nbb\ncc\r\n".getBytes(StandardCharsets.UTF_8), block, 100, new LineBatch(), null, true);
             assertEquals(List.of(new Line("a", 0, 3, 0), new Line("bb", 6, 9, 0), new Line("cc", 9, 13, 0)), lines,
                     "block size " + block);
         }
@@ -48,8 +60,10 @@ class LineSplitterTest {
     @Test void boundaryCoversEmptyLinesAndStopsBeforePartialLine() {
         LineBatch out = new LineBatch();
         long[] boundary = new long[1];
-        List<Line> lines = split("x\n\n\npartial".getBytes(StandardCharsets.UTF_8), 64, 100, out, boundary);
+        List<Line> lines = split("x\n\n\npartial".getBytes(StandardCharsets.UTF_8), 64, 100, out, boundary, true);
         assertEquals(1, lines.size());
+        assertEquals(4, boundary[0]);
+        assertEquals(3, split("x\n\n\npartial".getBytes(StandardCharsets.UTF_8), 64, 100, new LineBatch(), boundary).size());
         assertEquals(4, boundary[0]);
     }
 
@@ -91,7 +105,6 @@ class LineSplitterTest {
                 data.writeBytes(b);
                 data.write('\n');
                 int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
-                if (len == 0) continue;
                 boolean valid = io.outrigger.core.event.Utf8.isValid(b, 0, len);
                 want.add(new Line(new String(b, 0, len, StandardCharsets.UTF_8), start, data.size(),
                         valid ? 0 : Flag.INVALID_UTF8.bit()));

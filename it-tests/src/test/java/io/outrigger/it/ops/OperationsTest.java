@@ -166,15 +166,8 @@ class OperationsTest {
 
                 // SIGHUP with an invalid config: refused, the agent keeps running and delivering
                 Files.writeString(cfg, config(port, logs, out, loki.url(), "{regex: {pattern: \"(unclosed\"}}", ""));
-                // one clean-clone CI run (of about ten) saw no reload at all after this signal, with nothing in the log;
-                // repeating the signal (harmless: the config stays invalid) keeps that from failing the build, and a
-                // signal that never takes still fails here
-                for (int tries = 1; !agent.logText().contains("the new config is invalid"); tries++) {
-                    signal(agent.pid(), "HUP");
-                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                    while (!agent.logText().contains("the new config is invalid") && System.nanoTime() < until) Thread.sleep(100);
-                    if (tries == 3) break;
-                }
+                // one signal: a SIGHUP inherited as ignored (nohup, a CI runner) is reset by the agent (see sighupIgnoredByTheParent...)
+                signal(agent.pid(), "HUP");
                 await("the refused reload to be logged", () -> agent.logText().contains("the new config is invalid"), agent);
                 assertTrue(agent.logText().contains("unclosed group"), "the reason is logged");
                 Files.writeString(logs.resolve("app.log"), "still running\n", StandardOpenOption.APPEND);
@@ -241,6 +234,44 @@ class OperationsTest {
                     }
                 }, agent);
                 assertEquals(0, agent.terminate(30));
+            }
+        }
+    }
+
+    /**
+     * A process started with SIGHUP ignored passes that on across exec (nohup, some CI runners); the JVM then
+     * refuses to install a SIGHUP handler without saying so, and every reload signal was silently dropped: the
+     * "lost SIGHUP" of about one CI run in ten. The agent resets the disposition and reloads on the first signal.
+     */
+    @Test
+    void sighupIgnoredByTheParentStillReloads() throws Exception {
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Path out = tmp.resolve("out.ndjson");
+        Path cfg = tmp.resolve("pipeline.yaml");
+        int port = freePort();
+        try (LokiReceiver loki = LokiReceiver.builder().start()) {
+            Files.writeString(cfg, config(port, logs, out, loki.url(), "", ""));
+            List<String> cmd = new java.util.ArrayList<>(List.of("sh", "-c", "trap '' HUP; exec \"$0\" \"$@\"", AgentProcess.java(),
+                    "-Xmx128m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar", AgentProcess.jar().toString(),
+                    "run", "-c", cfg.toString()));
+            Path log = tmp.resolve("agent-hup.log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.readString(log).contains("started:") && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(100);
+                assertTrue(Files.readString(log).contains("started:"), Files.readString(log));
+                String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+                assertTrue(status.contains("SigCgt:") && (Long.parseLong(status.replaceAll("(?s).*SigIgn:\\s*([0-9a-f]+).*", "$1"), 16) & 1) == 0,
+                        "SIGHUP is no longer ignored: " + status);
+                Files.writeString(cfg, config(port, logs, out, loki.url(), "{fields: {add: {reloaded: yes}}}", ""));
+                signal(p.pid(), "HUP");
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.readString(log).contains("reloaded ") && System.nanoTime() < deadline) Thread.sleep(100);
+                assertTrue(Files.readString(log).contains("reloaded "), "one SIGHUP reloads; log:\n" + Files.readString(log));
+                assertTrue(p.isAlive());
+            } finally {
+                p.destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
             }
         }
     }

@@ -4,6 +4,7 @@ import io.outrigger.core.config.TlsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -25,9 +25,11 @@ import java.util.Locale;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -75,8 +77,9 @@ public final class PemTls {
     }
 
     /**
-     * As {@link #build(TlsConfig)}, trusting a server whose chain holds a certificate with the given SHA-256
-     * fingerprint (any form {@link #normalizeFingerprint} accepts) instead of a CA file when it is not null.
+     * As {@link #build(TlsConfig)}, trusting a server whose chain validates up to the certificate with the given
+     * SHA-256 fingerprint (any form {@link #normalizeFingerprint} accepts), as the only trust anchor, instead of a
+     * CA file when it is not null.
      */
     public static Material build(TlsConfig cfg, String caFingerprint) throws IOException, GeneralSecurityException {
         if (cfg.caFile() == null && cfg.certFile() == null && caFingerprint == null && !cfg.insecureSkipVerify()) return null;
@@ -216,26 +219,61 @@ public final class PemTls {
         throw new GeneralSecurityException("no X509TrustManager available");
     }
 
-    /** Trusts a server whose chain holds a certificate with the configured SHA-256 fingerprint. */
-    private static final class FingerprintTrust implements X509TrustManager {
+    /**
+     * {@code ca_fingerprint}: the certificate in the server's chain with the configured SHA-256 fingerprint becomes the
+     * only trust anchor, and the JDK's PKIX trust manager validates the chain up to it (signatures, validity, key
+     * usage, and the host name when the connection asks for it). A chain that merely carries the pinned certificate,
+     * such as a server's own certificate with the real CA appended, is refused.
+     */
+    private static final class FingerprintTrust extends X509ExtendedTrustManager {
         private final String fingerprint;
 
         FingerprintTrust(String fingerprint) { this.fingerprint = fingerprint; }
 
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        /** The JDK's PKIX trust manager with the pinned certificate from {@code chain} as its only anchor. */
+        private X509ExtendedTrustManager anchoredAt(X509Certificate[] chain) throws CertificateException {
             try {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 for (X509Certificate c : chain) {
-                    if (HexFormat.of().formatHex(sha.digest(c.getEncoded())).equals(fingerprint)) return;
+                    if (!HexFormat.of().formatHex(sha.digest(c.getEncoded())).equals(fingerprint)) continue;
+                    KeyStore anchor = KeyStore.getInstance("PKCS12");
+                    anchor.load(null, null);
+                    anchor.setCertificateEntry("pinned", c);
+                    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+                    tmf.init(anchor);
+                    for (TrustManager t : tmf.getTrustManagers()) {
+                        if (t instanceof X509ExtendedTrustManager x) return x;
+                    }
+                    throw new CertificateException("no PKIX trust manager available");
                 }
-            } catch (NoSuchAlgorithmException e) {
-                throw new CertificateException(e);
+            } catch (GeneralSecurityException | IOException e) {
+                throw new CertificateException("tls.ca_fingerprint: " + e.getMessage(), e);
             }
             throw new CertificateException("no certificate in the server's chain matches tls.ca_fingerprint");
         }
 
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            anchoredAt(chain).checkServerTrusted(chain, authType);
+        }
+
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            anchoredAt(chain).checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            anchoredAt(chain).checkServerTrusted(chain, authType, engine);
+        }
+
         @Override public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("client certificates are not checked here");
+        }
+
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            checkClientTrusted(chain, authType);
         }
 
         @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }

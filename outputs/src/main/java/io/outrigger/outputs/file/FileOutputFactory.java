@@ -40,36 +40,60 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
 
     /**
      * Opens the file lazily and again after an error, so a directory that appears later, or a disk that frees
-     * up, lets delivery resume; until then batches are answered retryable.
+     * up, lets delivery resume; until then batches are answered retryable. A write that fails part way (a full
+     * disk) is cut back to the end of the last complete record before the batch is retried, so no torn line is
+     * left to be glued to the next record.
      */
     static final class FileOutput implements Output {
+
+        /** Opens the file for appending; tests pass one that fails as a full disk does. */
+        interface Opener {
+            FileChannel open(Path path) throws IOException;
+        }
+
         private final Path path;
         private final boolean fsync;
+        private final Opener opener;
         private final JsonLinesWriter writer = new JsonLinesWriter();
         private FileChannel channel;
         private OutputStream out;
         private volatile boolean healthy = true;
 
         FileOutput(Path path, boolean fsync) {
+            this(path, fsync, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        }
+
+        FileOutput(Path path, boolean fsync, Opener opener) {
             this.path = path;
             this.fsync = fsync;
+            this.opener = opener;
         }
 
         @Override public synchronized CompletableFuture<SendResult> send(Batch batch) {
+            long complete;
             try {
                 if (out == null) {
                     Path parent = path.toAbsolutePath().getParent();
                     if (parent != null) Files.createDirectories(parent);
                     boolean partial = endsInPartialLine();
-                    channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    channel = opener.open(path);
                     out = Channels.newOutputStream(channel);
                     if (partial) out.write('\n');
                 }
+                complete = channel.size(); // appending: the batch starts here
             } catch (IOException e) {
                 healthy = false;
+                closeQuietly();
                 return CompletableFuture.completedFuture(new SendResult.Retryable("io_error", "cannot open " + path + ": " + e.getMessage()));
             }
             SendResult result = writer.write(batch, out);
+            if (!(result instanceof SendResult.Delivered)) {
+                try {
+                    channel.truncate(complete);
+                } catch (IOException e) {
+                    // left as it is: the next open starts a fresh line after the torn one
+                }
+            }
             if (result instanceof SendResult.Delivered && fsync) {
                 try {
                     channel.force(false);

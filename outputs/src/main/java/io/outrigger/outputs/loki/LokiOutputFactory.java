@@ -18,6 +18,11 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
 
     @Override public Class<LokiOutputConfig> configType() { return LokiOutputConfig.class; }
 
+    @Override public String labelsNeeded(LokiOutputConfig c) {
+        return c.labels().isEmpty() ? "Loki needs at least one label per stream: set static labels (e.g. labels: {job: app}),"
+                + " which every record gets, or add a labels or kubernetes stage to the pipeline" : null;
+    }
+
     @Override public List<ConfigProblem> validate(LokiOutputConfig c) {
         List<ConfigProblem> p = new ArrayList<>(c.validateShared());
         URI url = HttpChecks.url(p, c.url(), "http://loki:3100");

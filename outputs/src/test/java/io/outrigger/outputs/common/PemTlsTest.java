@@ -104,6 +104,46 @@ class PemTlsTest {
         assertTrue(bad.getMessage().startsWith("ca_fingerprint: expected a SHA-256 fingerprint"), bad.getMessage());
     }
 
+    /** A CA, a server certificate it signed, and a forger's self-made certificate for the same name, by keytool. */
+    @Test void fingerprintValidatesTheChainUpToThePinnedCertificate() throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Path ks = dir.resolve("chain.p12");
+        for (String alias : List.of("ca", "server", "forger")) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC",
+                    "-groupname", "secp256r1", "-dname", "CN=" + (alias.equals("ca") ? "Test CA" : "localhost"), "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", new String(PW)));
+            if (alias.equals("ca")) cmd.addAll(List.of("-ext", "bc:c"));
+            keytool(cmd.toArray(String[]::new));
+        }
+        Path csr = dir.resolve("server.csr");
+        Path signed = dir.resolve("server-signed.pem");
+        keytool(keytool, "-certreq", "-alias", "server", "-keystore", ks.toString(), "-storepass", new String(PW), "-file", csr.toString());
+        keytool(keytool, "-gencert", "-alias", "ca", "-keystore", ks.toString(), "-storepass", new String(PW), "-infile", csr.toString(),
+                "-outfile", signed.toString(), "-rfc", "-ext", "san=dns:localhost", "-validity", "2");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, PW);
+        }
+        X509Certificate ca = (X509Certificate) store.getCertificate("ca");
+        X509Certificate forged = (X509Certificate) store.getCertificate("forger");
+        X509Certificate server = (X509Certificate) PemTls.readCertificates("cert_file", signed).get(0);
+        String fp = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(ca.getEncoded()));
+        PemTls.Material m = PemTls.build(TlsConfig.DEFAULT, fp);
+        assertFalse(m.skipHostnameVerification(), "the HTTP clients check the host name as usual");
+        m.trustManager().checkServerTrusted(new X509Certificate[] {server, ca}, "ECDHE_ECDSA");
+        // the forger's own certificate with the real CA appended: the pinned certificate is in the chain, but signed nothing
+        assertThrows(CertificateException.class,
+                () -> m.trustManager().checkServerTrusted(new X509Certificate[] {forged, ca}, "ECDHE_ECDSA"));
+        assertThrows(CertificateException.class,
+                () -> m.trustManager().checkServerTrusted(new X509Certificate[] {forged, server, ca}, "ECDHE_ECDSA"));
+    }
+
+    private static void keytool(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("keytool failed: " + out);
+    }
+
     @Test void fingerprintsAreNormalized() {
         assertEquals("ab".repeat(32), PemTls.normalizeFingerprint("AB:".repeat(31) + "AB"));
         assertEquals("ab".repeat(32), PemTls.normalizeFingerprint(" " + "ab".repeat(32) + " "));

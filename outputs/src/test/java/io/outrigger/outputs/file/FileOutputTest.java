@@ -49,4 +49,26 @@ class FileOutputTest {
         assertInstanceOf(SendResult.Delivered.class, out.send(batch("a")).get());
         assertEquals(1, Files.readAllLines(blocker.resolve("x.ndjson")).size());
     }
+
+    @Test
+    void aWriteCutByAFullDiskLeavesNoTornLine() throws Exception {
+        Path file = tmp.resolve("records.ndjson");
+        Files.writeString(file, "{\"message\":\"before\"}\n");
+        long[] room = {100, 0, Long.MAX_VALUE}; // the first attempt is cut mid-record, the second finds no room, then space is freed
+        int[] opens = {0};
+        FileOutputFactory.FileOutput out = new FileOutputFactory.FileOutput(file, false, p -> new FullDiskChannel(
+                java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND),
+                room[Math.min(opens[0]++, room.length - 1)]));
+        SendResult first = out.send(batch("alpha", "beta", "gamma")).get();
+        assertEquals("No space left on device", assertInstanceOf(SendResult.Retryable.class, first).detail());
+        assertEquals("{\"message\":\"before\"}\n", Files.readString(file), "cut back to the last complete record");
+        assertInstanceOf(SendResult.Retryable.class, out.send(batch("alpha", "beta", "gamma")).get());
+        assertInstanceOf(SendResult.Delivered.class, out.send(batch("alpha", "beta", "gamma")).get());
+        out.close();
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : lines) json.readTree(line); // each line whole JSON: nothing torn, nothing glued
+        assertTrue(lines.get(3).contains("\"message\":\"gamma\""));
+    }
 }

@@ -141,6 +141,13 @@ class LokiOutputTest {
         assertEquals(List.of("ok"), loki.lines("fake", Map.of("app", "web")));
     }
 
+    @Test void recordWithoutLabelsGetsTheStaticOnes() throws Exception {
+        Output o = output("\"labels\":{\"job\":\"app\"}");
+        assertEquals(SendResult.DELIVERED, send(o, rec(null, 0, "unlabelled"), rec("web", 1, "labelled")));
+        assertEquals(List.of("unlabelled"), loki.lines("fake", Map.of("job", "app")));
+        assertEquals(List.of("labelled"), loki.lines("fake", Map.of("job", "app", "app", "web")));
+    }
+
     @Test void duplicateEntryIsAcceptedAndStoredOnce() throws Exception {
         Output o = output("");
         LogRecord r = rec("web", 0, "same");

@@ -32,6 +32,8 @@ public final class KubernetesStageFactory implements StageFactory<KubernetesConf
         return problems;
     }
 
+    @Override public boolean setsLabels(KubernetesConfig c) { return !c.labels().isEmpty(); }
+
     @Override public Stage create(KubernetesConfig c, ComponentContext context) {
         Map<String, String> configured = new LinkedHashMap<>();
         put(configured, "namespace", c.namespace());

@@ -34,6 +34,8 @@ public final class LabelsStageFactory implements StageFactory<LabelsConfig> {
         return problems;
     }
 
+    @Override public boolean setsLabels(LabelsConfig c) { return !c.labels().isEmpty(); }
+
     @Override public Stage create(LabelsConfig c, ComponentContext context) {
         List<String> names = new ArrayList<>();
         List<Template> templates = new ArrayList<>();
