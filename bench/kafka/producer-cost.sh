@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
-# What the Kafka client alone costs per record (see ProducerCost.java):
-#   bench/kafka/producer-cost.sh builder            # LZ4 record batches built with MemoryRecordsBuilder, no network
-#   bench/kafka/producer-cost.sh producer [BOOT]    # KafkaProducer to a broker (bench/kafka-broker.sh start 19092)
-#   bench/kafka/producer-cost.sh wire [BOOT]        # the same batches, one idempotent ProduceRequest each, on a socket
+# What KafkaProducer alone costs per record, sent as the Kafka output sends (see ProducerCost.java):
+#   bench/kafka/producer-cost.sh [BOOTSTRAP]    # a broker: bench/kafka-broker.sh start 19092
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 "$root/outrigger" --version > /dev/null # builds the agent jar (which holds kafka-clients) if it is missing or stale

@@ -24,7 +24,7 @@ class ConfigValidationTest {
     void everyStageIsRegisteredAndBareStagesBind() {
         Set<String> types = new TreeSet<>();
         for (StageFactory<?> f : ServiceLoader.load(StageFactory.class)) types.add(f.type());
-        assertEquals(new TreeSet<>(List.of("cri", "docker", "drop", "fields", "json", "kubernetes", "labels", "logfmt",
+        assertEquals(new TreeSet<>(List.of("cri", "docker", "drop", "fields", "json", "kubernetes", "labelallow", "labeldrop", "labels", "logfmt",
                 "metrics", "multiline", "redact", "regex", "template", "timestamp")), types);
         for (String bare : List.of("json", "logfmt", "cri", "docker", "timestamp", "labels", "fields", "kubernetes")) {
             assertEquals(List.of(), problems(bare, null), bare);

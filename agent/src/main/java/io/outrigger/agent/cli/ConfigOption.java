@@ -16,7 +16,10 @@ final class ConfigOption {
     Path file;
 
     /** Loads the config, or prints every problem to {@code err} and returns null. */
-    PipelineConfig load(PrintWriter err) {
+    PipelineConfig load(PrintWriter err) { return loadFile(file, err); }
+
+    /** Loads {@code file}, or prints every problem to {@code err} and returns null. */
+    PipelineConfig loadFile(Path file, PrintWriter err) {
         try {
             return new ConfigLoader(System.getenv(), ComponentRegistry.load()).load(file);
         } catch (ConfigException e) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code outrigger}: the command line. Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 invalid config. */
 @Command(name = "outrigger", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Log and metrics forwarding agent for Kubernetes sidecars.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DryRunCommand.class, TestCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, DryRunCommand.class, TestCommand.class, ConvertCommand.class, TapCommand.class, TopCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_CONFIG = 78;
@@ -27,6 +27,6 @@ public final class Main implements Runnable {
     }
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, validate, dry-run, test)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, validate, dry-run, test, convert, tap, top)");
     }
 }

@@ -59,6 +59,10 @@ final class RunCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(loaded, System.getenv());
         // the port is bound before anything starts: a port in use ends the run before it says "started"
         AgentHttpServer http = new AgentHttpServer(supervisor.registry(), () -> supervisor.agent().isAlive(), supervisor::readiness);
+        if (loaded.agent().httpTap()) {
+            http.serve("/tap", new io.outrigger.agent.tap.TapHandler(() -> supervisor.agent().tap(),
+                    loaded.agent().httpTapAllowRemote(), () -> io.outrigger.agent.tap.TapHandler.secretsOf(supervisor.config())));
+        }
         if (loaded.agent().httpEnabled()) {
             try {
                 http.start(loaded.agent().httpListen());
@@ -112,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
             Thread.ofPlatform().daemon(true).name("outrigger-exit-when").start(() -> {
                 try {
                     while (stopped.getCount() > 0) {
-                        if (Files.exists(loaded.agent().exitWhenFileExists())) {
+                        // not before every input has made its first pass over what is there (the file often
+                        // exists at start, as with a Job's app that ended before the sidecar started)
+                        if (Files.exists(loaded.agent().exitWhenFileExists()) && inputsReady(supervisor)) {
                             if (signals.incrementAndGet() == 1) {
                                 LOG.log(System.Logger.Level.INFO, loaded.agent().exitWhenFileExists() + " exists: stopping");
                                 gracefulStop.run();
@@ -129,6 +135,11 @@ final class RunCommand implements Callable<Integer> {
         stopped.await();
         http.stop();
         return exitCode[0];
+    }
+
+    private static boolean inputsReady(Supervisor supervisor) {
+        return supervisor.readiness().components().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("inputs.")).allMatch(e -> e.getValue().equals("ready"));
     }
 
     private void reload(Supervisor supervisor, AtomicInteger signals) {

@@ -13,10 +13,19 @@ import java.util.Collection;
  * {@link #bufferBytesFor}), {@code checkpoint_interval} 1s,
  * {@code http.listen} {@code 0.0.0.0:2020} ({@code ""} disables the HTTP server), {@code log.format} json,
  * {@code log.level} info. {@code exitWhenFileExists} stays null unless {@code exit_when.file_exists} is set.
+ * {@code http.tap} (false) serves {@code /tap} for {@code outrigger tap}, to loopback clients only unless
+ * {@code http.tap_allow_remote} (false).
  */
 public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize bufferMaxBytes,
                             Duration checkpointInterval, String httpListen, String logFormat, String logLevel,
-                            Path exitWhenFileExists) {
+                            Path exitWhenFileExists, boolean httpTap, boolean httpTapAllowRemote) {
+
+    /** Without the tap. */
+    public AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize bufferMaxBytes, Duration checkpointInterval,
+                         String httpListen, String logFormat, String logLevel, Path exitWhenFileExists) {
+        this(dataDir, shutdownTimeout, bufferMaxBytes, checkpointInterval, httpListen, logFormat, logLevel,
+                exitWhenFileExists, false, false);
+    }
 
     public static final Path DEFAULT_DATA_DIR = Path.of("./data");
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);

@@ -156,7 +156,9 @@ public final class ConfigLoader {
             String level = oneOf("agent.log.level", a.log() == null ? null : a.log().level(), LOG_LEVELS);
             if (a.dataDir() != null && a.dataDir().toString().isEmpty()) problems.add("agent.data_dir", "must not be empty");
             return new AgentSettings(a.dataDir(), shutdown, max, a.checkpointInterval(), listen, format, level,
-                    a.exitWhen() == null ? null : a.exitWhen().fileExists());
+                    a.exitWhen() == null ? null : a.exitWhen().fileExists(),
+                    a.http() != null && Boolean.TRUE.equals(a.http().tap()),
+                    a.http() != null && Boolean.TRUE.equals(a.http().tapAllowRemote()));
         }
 
         private void positive(String path, Duration d) {
@@ -542,7 +544,7 @@ public final class ConfigLoader {
                      Log log, ExitWhen exitWhen) {
         record Buffer(ByteSize maxBytes) {}
 
-        record Http(String listen) {}
+        record Http(String listen, Boolean tap, Boolean tapAllowRemote) {}
 
         record Log(String format, String level) {}
 

@@ -52,6 +52,10 @@ public final class AgentHttpServer implements AutoCloseable {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private HttpServer server;
     private ExecutorService executor;
+    private final java.util.Map<String, com.sun.net.httpserver.HttpHandler> extra = new java.util.LinkedHashMap<>();
+
+    /** Serves {@code handler} on {@code path} too (the tap); call before {@link #start}. */
+    public synchronized void serve(String path, com.sun.net.httpserver.HttpHandler handler) { extra.put(path, handler); }
 
     public AgentHttpServer(PrometheusRegistry registry, BooleanSupplier alive, Supplier<Readiness> readiness) {
         this(() -> registry, alive, readiness);
@@ -138,6 +142,7 @@ public final class AgentHttpServer implements AutoCloseable {
         s.createContext("/metrics", this::metrics);
         s.createContext("/healthz", this::healthz);
         s.createContext("/readyz", this::readyz);
+        extra.forEach(s::createContext);
         s.createContext("/", e -> respond(e, 404, "text/plain; charset=utf-8", bytes("not found: try /metrics, /healthz or /readyz\n"), false));
         s.start();
         server = s;

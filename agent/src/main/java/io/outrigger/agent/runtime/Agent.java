@@ -6,6 +6,7 @@ import io.outrigger.agent.config.OutputSpec;
 import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
 import io.outrigger.agent.config.StageSpec;
+import io.outrigger.agent.tap.Tap;
 import io.outrigger.core.checkpoint.CheckpointStore;
 import io.outrigger.core.delivery.DeadLetters;
 import io.outrigger.core.delivery.MemoryBudget;
@@ -61,6 +62,7 @@ public final class Agent {
     private volatile long lastSaveNanos;
     /** How long after the last checkpoint write the heap is trimmed (see {@link #trimHeap}). */
     private long trimAfterNanos = TimeUnit.SECONDS.toNanos(30);
+    private Tap tap; // set by wire(), like the budget
     private volatile boolean started;
     private volatile boolean stopping;
     /** Why the last checkpoint write failed, null while they succeed. */
@@ -109,12 +111,24 @@ public final class Agent {
             outputs.put(spec.name(), new OutputRunner(spec.name(), spec.create(base.withName(spec.name())), spec.config(),
                     budget, deadLetters, metrics, clock, scheduler, () -> ThreadLocalRandom.current().nextDouble()));
         }
+        if (config.agent().httpTap()) {
+            Map<String, List<String>> outputsOf = new java.util.LinkedHashMap<>();
+            Map<String, java.util.Set<String>> stagesOf = new java.util.LinkedHashMap<>();
+            for (PipelineSpec p : config.pipelines().values()) {
+                outputsOf.put(p.name(), p.to());
+                stagesOf.put(p.name(), Stages.points(p.stages(), ""));
+            }
+            tap = new Tap(outputsOf, stagesOf, metrics);
+        } else {
+            tap = null;
+        }
         for (InputSpec spec : config.inputs().values()) {
             List<InputEmitter.Route> routes = new ArrayList<>();
             for (PipelineSpec p : config.pipelines().values()) {
                 if (!p.from().contains(spec.name())) continue;
-                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name())),
+                StageChain chain = new StageChain(p.name(), Stages.create(p.stages(), base.withName(p.name()), tap, p.name(), ""),
                         p.stages().stream().map(StageSpec::type).toList(), metrics);
+                if (tap != null) chain.tapInto(tap);
                 routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));
             }
             emitters.add(new InputEmitter(spec.name(), routes, budget, clock, this::scheduleTick));
@@ -140,6 +154,9 @@ public final class Agent {
     }
 
     public Metrics metrics() { return metrics; }
+
+    /** The tap of {@code outrigger tap}, null unless {@code agent.http.tap} is true. */
+    public Tap tap() { return tap; }
 
     public MemoryBudget budget() { return budget; }
 

@@ -1,5 +1,6 @@
 package io.outrigger.agent.runtime;
 
+import io.outrigger.agent.tap.Tap;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Stage;
 import io.outrigger.core.pipeline.StageOutput;
@@ -29,6 +30,8 @@ public final class StageChain {
     private final CounterDataPoint[] outCounters;
     private final Counter dropped;
     private Consumer<LogRecord> sink = r -> {};
+    private Tap tap;
+    private final String[] points;
 
     /**
      * @param stageTypes each stage's type, in order ({@code json}, {@code regex}...), for the {@code stage} label,
@@ -49,6 +52,8 @@ public final class StageChain {
         this.dropped = metrics.counter("outrigger_stage_records_dropped_total",
                 "Records a stage dropped on purpose", "pipeline", "stage", "reason");
         this.outs = new StageOutput[n];
+        this.points = new String[n];
+        for (int i = 0; i < n; i++) points[i] = String.valueOf(i);
         for (int i = 0; i < n; i++) {
             stageLabels[i] = i + ":" + stageTypes.get(i);
             inCounters[i] = inTotal.labelValues(pipeline, stageLabels[i]);
@@ -58,6 +63,7 @@ public final class StageChain {
             outs[i] = new StageOutput() {
                 @Override public void accept(LogRecord record) {
                     out[at]++;
+                    if (tap != null && tap.active()) tapped(points[at], record, next == StageChain.this.stages.length);
                     if (next < StageChain.this.stages.length) {
                         in[next]++;
                         StageChain.this.stages[next].process(record, outs[next]);
@@ -79,7 +85,16 @@ public final class StageChain {
     /** Where records that passed every stage go. */
     public void sinkTo(Consumer<LogRecord> newSink) { this.sink = newSink; }
 
+    /** Offers records to {@code t} (for {@code outrigger tap}) while it has clients. */
+    public void tapInto(Tap t) { this.tap = t; }
+
+    private void tapped(String point, LogRecord record, boolean last) {
+        tap.offer(pipeline, point, record);
+        if (last) tap.offer(pipeline, Tap.END, record);
+    }
+
     public void process(LogRecord record) {
+        if (tap != null && tap.active()) tapped(Tap.INPUT, record, stages.length == 0);
         if (stages.length == 0) {
             sink.accept(record);
             return;

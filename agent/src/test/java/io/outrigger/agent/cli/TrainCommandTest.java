@@ -76,11 +76,11 @@ class TrainCommandTest {
     }
 
     @Test
-    void withKafkaTheJsonAlsoGoesThroughAKafkaOutput() throws Exception {
+    void withKafkaAKafkaOutputTriesToSendWithoutABroker() throws Exception {
         Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "2000", "--kafka");
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.out());
-        assertTrue(r.err().contains("8000 records delivered"), r.err()); // 2000 to each file output and to kafka
+        assertTrue(r.err().contains("6000 records delivered"), r.err()); // 2000 to each file output; kafka only tries
         assertEquals(List.of(), list(tmp));
     }
 
@@ -88,7 +88,7 @@ class TrainCommandTest {
     void withElasticsearchKafkaAndLokiTheJsonAlsoGoesThroughEach() throws Exception {
         Run r = run("aot-train", "--dir", tmp.toString(), "--lines", "1000", "--elasticsearch", "--kafka", "--loki");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.err().contains("6000 records delivered"), r.err()); // 1000 to each file output, kafka, elasticsearch, loki
+        assertTrue(r.err().contains("5000 records delivered"), r.err()); // 1000 to each file output, elasticsearch, loki
     }
 
     @Test

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TLS settings shared by the HTTP outputs: a CA bundle to trust, an optional client certificate and key (PEM),
- * and verification, on unless {@code insecure_skip_verify} says otherwise.
+ * The {@code tls} block every HTTP output takes: a CA bundle to trust ({@code ca_file}) or the SHA-256 fingerprint
+ * of the CA certificate to trust instead ({@code ca_fingerprint}, hex, colons optional, as Elasticsearch prints it at
+ * first start), an optional client certificate and key (PEM), and verification, on unless
+ * {@code insecure_skip_verify} says otherwise.
  */
-public record TlsConfig(Path caFile, Path certFile, Path keyFile, Boolean insecureSkipVerify) {
+public record TlsConfig(Path caFile, Path certFile, Path keyFile, Boolean insecureSkipVerify, String caFingerprint) {
 
-    public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, null);
+    public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, null, null);
 
     public TlsConfig {
         if (insecureSkipVerify == null) insecureSkipVerify = false;

@@ -6,6 +6,7 @@ import io.outrigger.core.config.RetryConfig;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,8 +77,22 @@ public final class OutputRunner {
      * flight" is never seen in between.
      */
     private volatile boolean cutPending;
+    /** The output keeps order ({@link Output#keepsOrder()}): a batch waiting for a retry holds back later ones. */
+    private final boolean ordered;
+    /** Ordered outputs: the jobs not yet finished, by cut order; guarded by {@link #lock}. */
+    private final TreeMap<Long, Job> open = new TreeMap<>();
+    /** Ordered outputs: jobs that failed and are not finished; while above 0 no new batch is sent. */
+    private int failingJobs;
+    private long nextSeq;
+    /**
+     * Encoded bytes per byte of size estimate, learnt from what the output reports ({@link Batch#encoded}), so a
+     * batch is cut at {@code batch.max_bytes} of encoded request body, not of the in-memory estimate. 1 until the
+     * first report (the estimate is larger than the encoding, so the first batches are smaller, never larger).
+     */
+    private volatile double wirePerEstimate = 1.0;
+    private volatile boolean wireRatioLearnt;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private volatile String lastFailure = "";
+    private volatile Reason lastFailure;
     private volatile boolean everDelivered;
     private Thread batcher;
 
@@ -86,6 +102,7 @@ public final class OutputRunner {
     private final Counter retries;
     private final Counter rejected;
     private final CounterDataPoint deadLettered;
+    private final CounterDataPoint splits;
     private final Counter dropped;
     private final GaugeDataPoint inFlightGauge;
     private final GaugeDataPoint queueGauge;
@@ -104,13 +121,21 @@ public final class OutputRunner {
         this.clock = clock;
         this.scheduler = scheduler;
         this.backoff = new Backoff(retryConfig, random);
+        this.ordered = output.keepsOrder();
         this.recordsSent = metrics.counter("outrigger_output_records_sent_total", "Records an output delivered", "output").labelValues(name);
         this.bytesSent = metrics.counter("outrigger_output_bytes_sent_total", "Estimated bytes of records an output delivered", "output").labelValues(name);
         this.batches = metrics.counter("outrigger_output_batches_total", "Batches an output sent, retries included", "output").labelValues(name);
-        this.retries = metrics.counter("outrigger_output_retries_total", "Batches or records scheduled for another try", "output", "reason");
-        this.rejected = metrics.counter("outrigger_output_records_rejected_total", "Records a server refused for good", "output", "reason");
+        this.retries = metrics.counter("outrigger_output_retries_total", "Batches or records scheduled for another try, by reason", "output", "reason");
+        this.rejected = metrics.counter("outrigger_output_records_rejected_total", "Records refused for good (dead-lettered), by reason", "output", "reason");
+        for (Reason r : Reason.values()) { // every series exists from the start at 0
+            if (r.retried()) retries.labelValues(name, r.label());
+            else rejected.labelValues(name, r.label());
+        }
+        this.splits = metrics.counter("outrigger_output_batch_splits_total",
+                "Batches sent again in two halves (too large, or some records refused without saying which)", "output").labelValues(name);
         this.deadLettered = metrics.counter("outrigger_output_records_dead_lettered_total", "Records written to the dead-letter file", "output").labelValues(name);
         this.dropped = metrics.counter("outrigger_output_records_dropped_total", "Records dropped because they could not even be dead-lettered", "output", "reason");
+        dropped.labelValues(name, "dead_letter_failed");
         this.inFlightGauge = metrics.gauge("outrigger_output_batches_in_flight", "Batches sent and not yet answered or waiting to be retried", "output").labelValues(name);
         this.queueGauge = metrics.gauge("outrigger_output_queue_records", "Records queued for an output, not yet in a batch", "output").labelValues(name);
         this.latency = metrics.histogram("outrigger_output_send_duration_seconds", "Time from sending a batch to its answer",
@@ -152,12 +177,14 @@ public final class OutputRunner {
             while (true) {
                 List<LogRecord> cut;
                 long cutBytes = 0;
+                Job job;
                 lock.lock();
                 try {
-                    while (queue.isEmpty() && !stopping) changed.await();
+                    while (heldBack() || (queue.isEmpty() && !stopping)) changed.await();
                     if (queue.isEmpty()) return;
                     long deadline = oldestQueuedNanos + maxWait;
-                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxBytes && !budget.exhausted()) {
+                    long maxEstimate = maxEstimateBytes(maxBytes);
+                    while (!stopping && queue.size() < maxRecords && queuedBytes < maxEstimate && !budget.exhausted()) {
                         long wait = deadline - System.nanoTime();
                         if (wait <= 0) break;
                         changed.awaitNanos(wait);
@@ -167,73 +194,126 @@ public final class OutputRunner {
                     while (!queue.isEmpty() && cut.size() < maxRecords) {
                         LogRecord r = queue.peekFirst();
                         long size = r.sizeEstimate();
-                        if (!cut.isEmpty() && cutBytes + size > maxBytes) break;
+                        if (!cut.isEmpty() && cutBytes + size > maxEstimate) break;
                         cut.add(queue.pollFirst());
                         cutBytes += size;
                     }
                     queuedBytes -= cutBytes;
                     cutPending = true;
+                    job = new Job(nextSeq++);
+                    if (ordered) open.put(job.seq, job);
                     if (!queue.isEmpty()) oldestQueuedNanos = System.nanoTime();
                     queueGauge.set(queue.size());
                 } finally {
                     lock.unlock();
                 }
                 slots.acquire();
+                if (ordered) {
+                    // a batch cut before an earlier one failed waits here too, until the failed ones went through
+                    lock.lock();
+                    try {
+                        while (failingJobs > 0) changed.await();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
                 inFlightGauge.set(inFlight.incrementAndGet());
                 cutPending = false;
-                dispatch(new Batch(cut, cutBytes, 1));
+                dispatch(job, new Batch(cut, cutBytes, 1), job::finish);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void dispatch(Batch batch) {
+    /**
+     * One batch cut from the queue, from its first send until every record of it is delivered or dead-lettered
+     * (through retries and halves): it holds one of the {@code concurrency} slots meanwhile.
+     */
+    private final class Job {
+        final long seq;
+        /** Set once the job has failed (its slot stays taken); for ordered outputs it then holds back new batches. */
+        boolean failing;
+        /** An ordered output's retry waiting for the earlier jobs to finish; null when none. */
+        Runnable parked;
+        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Job(long seq) { this.seq = seq; }
+
+        void finish() {
+            if (!finished.compareAndSet(false, true)) return;
+            Runnable next = null;
+            lock.lock();
+            try {
+                if (failing) failingJobs--;
+                if (ordered) {
+                    open.remove(seq);
+                    Map.Entry<Long, Job> first = open.firstEntry();
+                    if (first != null && first.getValue().parked != null) {
+                        next = first.getValue().parked;
+                        first.getValue().parked = null;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            finishSlot();
+            // the earlier batch went through: the one waiting behind it goes now, without its backoff
+            if (next != null) schedule(this, next, Duration.ZERO);
+        }
+    }
+
+    private void dispatch(Job job, Batch batch, Runnable then) {
         long start = System.nanoTime();
         batches.inc();
+        java.util.concurrent.atomic.LongAdder encoded = new java.util.concurrent.atomic.LongAdder();
         CompletableFuture<SendResult> future;
         try {
-            future = output.send(batch);
+            future = output.send(batch.meteredBy(encoded::add));
         } catch (RuntimeException e) {
-            future = CompletableFuture.completedFuture(new SendResult.Retryable("output_error", e.toString()));
+            future = CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, e.toString()));
         }
         future.whenComplete((result, error) -> {
             latency.observe((System.nanoTime() - start) / 1e9);
-            SendResult r = error != null ? new SendResult.Retryable("output_error", error.toString()) : result;
+            learnWireRatio(encoded.sum(), batch.bytes());
+            SendResult r = error != null ? new SendResult.Retryable(Reason.INTERNAL, error.toString()) : result;
             try {
-                handle(batch, r);
+                handle(job, batch, r, then);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "output " + name + ": failed to handle a send result", e);
-                finishSlot();
+                job.finish();
             }
         });
     }
 
-    private void handle(Batch batch, SendResult result) {
+    private void handle(Job job, Batch batch, SendResult result, Runnable then) {
         switch (result) {
             case SendResult.Delivered d -> {
                 succeeded();
                 acknowledge(batch.records());
-                finishSlot();
+                then.run();
             }
             case SendResult.Rejected rej -> {
                 succeeded();
                 reject(batch.records(), rej.reason(), rej.detail());
-                finishSlot();
+                then.run();
             }
-            case SendResult.Retryable retry -> retryOrGiveUp(batch, batch.records(), retry);
+            case SendResult.Retryable retry -> retryOrGiveUp(job, batch, batch.records(), retry, then);
+            case SendResult.Split split -> split(job, batch, batch.records(), split, then);
             case SendResult.PerRecord per -> {
                 List<SendResult> results = per.results();
                 if (results.size() != batch.size()) {
-                    retryOrGiveUp(batch, batch.records(), new SendResult.Retryable("output_error",
-                            "output answered " + results.size() + " results for " + batch.size() + " records"));
+                    retryOrGiveUp(job, batch, batch.records(), new SendResult.Retryable(Reason.INTERNAL,
+                            "output answered " + results.size() + " results for " + batch.size() + " records"), then);
                     return;
                 }
                 List<LogRecord> ok = new ArrayList<>();
                 List<LogRecord> again = new ArrayList<>();
-                Map<String, List<LogRecord>> refused = new LinkedHashMap<>();
-                Map<String, String> refusedDetail = new LinkedHashMap<>();
+                List<LogRecord> halve = new ArrayList<>();
+                Map<Reason, List<LogRecord>> refused = new LinkedHashMap<>();
+                Map<Reason, String> refusedDetail = new LinkedHashMap<>();
                 SendResult.Retryable firstRetry = null;
+                SendResult.Split firstSplit = null;
                 for (int i = 0; i < results.size(); i++) {
                     LogRecord rec = batch.records().get(i);
                     switch (results.get(i)) {
@@ -246,27 +326,51 @@ public final class OutputRunner {
                             again.add(rec);
                             if (firstRetry == null) firstRetry = rt;
                         }
+                        case SendResult.Split sp -> {
+                            halve.add(rec);
+                            if (firstSplit == null) firstSplit = sp;
+                        }
                         case SendResult.PerRecord p -> again.add(rec);
                     }
                 }
                 if (!ok.isEmpty() || !refused.isEmpty()) succeeded();
                 acknowledge(ok);
                 refused.forEach((reason, recs) -> reject(recs, reason, refusedDetail.get(reason)));
-                if (again.isEmpty()) finishSlot();
-                else retryOrGiveUp(batch, again, firstRetry != null ? firstRetry : new SendResult.Retryable("output_error", ""));
+                SendResult.Retryable retry = firstRetry != null ? firstRetry : new SendResult.Retryable(Reason.INTERNAL, "");
+                Runnable afterHalves = again.isEmpty() ? then : () -> retryOrGiveUp(job, batch, again, retry, then);
+                if (halve.isEmpty()) afterHalves.run();
+                else split(job, batch, halve, firstSplit, afterHalves);
             }
         }
     }
 
-    private void retryOrGiveUp(Batch batch, List<LogRecord> records, SendResult.Retryable retry) {
+    /**
+     * Sends {@code records} again in two halves, the second after the first is done (so order is kept); a single
+     * record is rejected with the answer's reason and the server's words.
+     */
+    private void split(Job job, Batch batch, List<LogRecord> records, SendResult.Split answer, Runnable then) {
+        if (records.size() == 1) {
+            succeeded();
+            reject(records, answer.reason(), answer.detail());
+            then.run();
+            return;
+        }
+        splits.inc();
+        int mid = records.size() / 2;
+        Batch first = batch.part(records.subList(0, mid));
+        Batch second = batch.part(records.subList(mid, records.size()));
+        dispatch(job, first, () -> dispatch(job, second, then));
+    }
+
+    private void retryOrGiveUp(Job job, Batch batch, List<LogRecord> records, SendResult.Retryable retry, Runnable then) {
         failed(retry);
         int max = retryConfig.maxAttempts();
         if (max > 0 && batch.attempt() >= max) {
-            reject(records, "retries_exhausted", retry.reason() + ": " + retry.detail());
-            finishSlot();
+            reject(records, Reason.RETRIES_EXHAUSTED, retry.reason() + ": " + retry.detail());
+            then.run();
             return;
         }
-        retries.labelValues(name, retry.reason()).inc();
+        retries.labelValues(name, retry.reason().label()).inc();
         Duration delay = backoff.delay(batch.attempt(), retry.retryAfter());
         Batch next = batch.retry(records);
         if (batch.attempt() == 1 || batch.attempt() % 10 == 0) {
@@ -274,12 +378,54 @@ public final class OutputRunner {
                     + retry.reason() + (retry.detail().isEmpty() ? "" : ": " + abbreviate(retry.detail()))
                     + "); attempt " + batch.attempt() + ", retrying in " + delay.toMillis() + "ms");
         }
+        Runnable resend = () -> dispatch(job, next, then);
+        if (ordered) {
+            lock.lock();
+            try {
+                if (!job.failing) {
+                    job.failing = true;
+                    failingJobs++;
+                }
+                // only the oldest unfinished batch is sent again; a later one waits behind it (see class doc)
+                if (open.firstKey() != job.seq) {
+                    job.parked = resend;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        schedule(job, resend, delay);
+    }
+
+    private void schedule(Job job, Runnable resend, Duration delay) {
         try {
-            scheduler.schedule(() -> dispatch(next), delay.toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.schedule(resend, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // shutting down: the records stay unacknowledged, so their source reads them again after a restart
-            finishSlot();
+            job.finish();
         }
+    }
+
+    /**
+     * A batch's limit in estimate bytes: {@code batch.max_bytes} of encoded bytes at the learnt ratio, and at most
+     * the memory budget over {@code max(2, concurrency)}: one batch holding the whole budget would make reading and
+     * sending take turns. With the budget sized by default (the outputs' {@code concurrency} times their
+     * {@code max_bytes}) that is the batch the estimate alone cut before; a larger {@code buffer.max_bytes} lets
+     * batches reach {@code max_bytes} on the wire.
+     */
+    private long maxEstimateBytes(long maxBytes) {
+        double ratio = wirePerEstimate;
+        long byWire = ratio <= 0 ? maxBytes : (long) Math.min(Long.MAX_VALUE / 2.0, maxBytes / ratio);
+        return Math.max(1, Math.min(byWire, budget.max() / Math.max(2, concurrency)));
+    }
+
+    /** Moves {@link #wirePerEstimate} towards what one send encoded (nothing when the output did not say). */
+    private void learnWireRatio(long encodedBytes, long estimatedBytes) {
+        if (encodedBytes <= 0 || estimatedBytes <= 0) return;
+        double r = (double) encodedBytes / estimatedBytes;
+        wirePerEstimate = wireRatioLearnt ? 0.7 * wirePerEstimate + 0.3 * r : r;
+        wireRatioLearnt = true;
     }
 
     private void acknowledge(List<LogRecord> records) {
@@ -299,10 +445,10 @@ public final class OutputRunner {
         return bytes;
     }
 
-    private void reject(List<LogRecord> records, String reason, String detail) {
+    private void reject(List<LogRecord> records, Reason reason, String detail) {
         if (records.isEmpty()) return;
-        rejected.labelValues(name, reason).inc(records.size());
-        if (deadLetters.write(name, records, reason, detail, clock.millis())) {
+        rejected.labelValues(name, reason.label()).inc(records.size());
+        if (deadLetters.write(name, records, reason.label(), detail, clock.millis())) {
             deadLettered.inc(records.size());
         } else {
             dropped.labelValues(name, "dead_letter_failed").inc(records.size());
@@ -344,11 +490,19 @@ public final class OutputRunner {
         lastFailure = retry.reason();
     }
 
-    /** For readiness: null while healthy, else why not ({@code "failing: connection"}). */
+    /**
+     * For readiness, the one health rule for every output: null while the last answer was not a failure, else why
+     * not ({@code "failing: connection"}, {@code "failing: auth"}) until a send succeeds again.
+     */
     public String problem() {
-        if (consecutiveFailures.get() > 0) return "failing: " + lastFailure;
-        if (!output.isHealthy()) return "unhealthy";
+        Reason last = lastFailure;
+        if (consecutiveFailures.get() > 0 && last != null) return "failing: " + last.label();
         return null;
+    }
+
+    /** Ordered outputs: a failed batch is waiting for its retry, so no new batch is sent; call with the lock held. */
+    private boolean heldBack() {
+        return ordered && failingJobs > 0 && !queue.isEmpty();
     }
 
     public boolean everDelivered() { return everDelivered; }

@@ -135,6 +135,44 @@ public final class JsonBuffer {
     }
 
     /**
+     * Appends {@code s} encoded as UTF-8, unquoted and unescaped (raw text, e.g. a log line), through the same
+     * scratch array as {@link #appendString}: nothing allocated per string. An unpaired surrogate becomes {@code ?}.
+     */
+    public JsonBuffer appendUtf8(String s) {
+        int n = s.length();
+        char[] src = n <= MAX_SCRATCH_CHARS ? scratch(n) : new char[n];
+        s.getChars(0, n, src, 0);
+        ensure(n * 3);
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            char c = src[i];
+            if (c < 0x80) {
+                b[p++] = (byte) c;
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xC0 | c >> 6);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(src[i + 1])) {
+                    int cp = Character.toCodePoint(c, src[++i]);
+                    b[p++] = (byte) (0xF0 | cp >> 18);
+                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[p++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    b[p++] = '?';
+                }
+            } else {
+                b[p++] = (byte) (0xE0 | c >> 12);
+                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        pos = p;
+        return this;
+    }
+
+    /**
      * Appends {@code s} as a quoted, escaped JSON string, encoded as UTF-8 in one pass. The chars are copied into
      * a scratch array this buffer keeps ({@code getChars}, an intrinsic that inflates Latin-1 text), so rendering
      * allocates nothing per string: fewer young collections on the output thread. U+2028 and U+2029, valid JSON,

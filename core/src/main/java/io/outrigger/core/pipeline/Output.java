@@ -13,8 +13,12 @@ public interface Output extends AutoCloseable {
 
     CompletableFuture<SendResult> send(Batch batch);
 
-    /** True when the output can currently deliver (for readiness); an output may start before its server. */
-    default boolean isHealthy() { return true; }
+    /**
+     * True when the output promises order (Kafka per partition, Loki per stream): the shared sender then sends no
+     * new batch while one waits for its retry, and sends retries oldest first. Readiness is the sender's too,
+     * from the answers: an output keeps no health flag of its own.
+     */
+    default boolean keepsOrder() { return false; }
 
     @Override default void close() {}
 }

@@ -2,10 +2,12 @@ package io.outrigger.core.telemetry;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +46,28 @@ public final class Metrics {
             if (buckets.length > 0) b.classicUpperBounds(buckets);
             return b.register(registry);
         });
+    }
+
+    /**
+     * A gauge computed when scraped: {@code supplier} gives the value for {@code labelValue} of its one label.
+     * Several components share the name, each with its own label value (a later one for the same value replaces
+     * the earlier); closing the returned handle removes this one. For values that must be true even while the
+     * component's own thread is blocked (an input waiting for buffer room).
+     */
+    public AutoCloseable gaugeFunction(String name, String help, String labelName, String labelValue, DoubleSupplier supplier) {
+        FunctionGauge g = get(name, FunctionGauge.class, () -> new FunctionGauge(name, help, labelName, registry));
+        g.children.put(labelValue, supplier);
+        return () -> g.children.remove(labelValue, supplier);
+    }
+
+    private static final class FunctionGauge {
+        final ConcurrentMap<String, DoubleSupplier> children = new ConcurrentHashMap<>();
+
+        FunctionGauge(String name, String help, String labelName, PrometheusRegistry registry) {
+            GaugeWithCallback.builder().name(name).help(help).labelNames(labelName)
+                    .callback(cb -> children.forEach((value, s) -> cb.call(s.getAsDouble(), value)))
+                    .register(registry);
+        }
     }
 
     private <T> T get(String name, Class<T> type, Supplier<T> create) {

@@ -33,6 +33,20 @@ class JsonBufferTest {
         }
     }
 
+    @Test
+    void rawTextIsItsUtf8Unescaped() {
+        JsonBuffer b = new JsonBuffer(4);
+        for (String s : new String[] {"tab\t \"q\" \\ caf\u00e9 \u4e2d\u6587 \uD83D\uDE00 \u2028 \u0001", "",
+                "long " + "x\u00e9\u4e2d".repeat(30_000), "short again"}) {
+            b.reset();
+            b.append('<').appendUtf8(s).append('>');
+            assertEquals("<" + s + ">", b.toString());
+        }
+        b.reset();
+        b.appendUtf8("lone \uD83D surrogate");
+        assertEquals("lone ? surrogate", b.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"plain ascii", "{\"json\":\"inside\"}", "tab\there\nnewline\r\u0001\u001f", "back\\slash",
             "caf\u00e9 \u4e2d\u6587 \uD83D\uDE00 emoji", "\u2028\u2029 separators", "", "\u007f del", "12345678\"",

@@ -50,6 +50,9 @@ final class FileTailer implements AutoCloseable {
     private final CheckpointStore store;
     private final Emitter emitter;
     private final InputMetrics metrics;
+    private final AutoCloseable bytesBehindGauge;
+    /** The files being tailed, as of the last scan: read by {@link #bytesBehind()} on the scraping thread. */
+    private volatile List<TailedFile> tracked = List.of();
     private final PathErrors errors;
     private final FileScanner scanner;
     private final List<Path> watchRoots;
@@ -83,6 +86,9 @@ final class FileTailer implements AutoCloseable {
         this.store = ctx.checkpoints();
         this.emitter = emitter;
         this.metrics = new InputMetrics(ctx.metrics(), input);
+        this.bytesBehindGauge = ctx.metrics().gaugeFunction("outrigger_input_bytes_behind",
+                "Bytes written to matched files and not yet acknowledged (file size now minus committed offset), "
+                        + "counted when scraped, so also while the input waits for buffer room", "input", input, this::bytesBehind);
         this.errors = new PathErrors(input, metrics);
         List<Glob> includes = config.paths().stream().map(Glob::compile).toList();
         List<Glob> excludes = config.exclude().stream().map(Glob::compileExclude).toList();
@@ -180,7 +186,6 @@ final class FileTailer implements AutoCloseable {
                 if (previous != null && !previous.released) metrics.rotations.inc(); // another file was there
             }
         }
-        long behind = 0;
         for (TailedFile f : order) {
             if (f.released) continue;
             if (!found.containsKey(f.fileId) && !f.detached
@@ -188,9 +193,8 @@ final class FileTailer implements AutoCloseable {
                 f.detached = true;
                 f.detachedMillis = now;
             }
-            behind += Math.max(0, f.knownSize - f.committed());
         }
-        metrics.bytesBehind.set(behind);
+        tracked = List.copyOf(order);
         if (first) forgetVanishedCheckpoints(found);
         scanned = true;
         scans++;
@@ -589,7 +593,34 @@ final class FileTailer implements AutoCloseable {
     }
 
     /** Closes every file; checkpoints stay as acknowledgements leave them. */
+    /**
+     * Bytes written and not yet acknowledged, over the tracked files: each file's size now (a stat, on the scraping
+     * thread) minus its committed offset. True while the tailer is blocked on backpressure, when it neither reads
+     * nor scans.
+     */
+    long bytesBehind() {
+        long behind = 0;
+        for (TailedFile f : tracked) {
+            if (f.released) continue;
+            long size = f.knownSize;
+            if (!f.detached) {
+                try {
+                    size = Math.max(size, Files.size(f.path));
+                } catch (IOException | RuntimeException e) {
+                    // gone or unreadable now: what was known
+                }
+            }
+            behind += Math.max(0, size - f.committed());
+        }
+        return behind;
+    }
+
     @Override public void close() {
+        try {
+            bytesBehindGauge.close();
+        } catch (Exception e) {
+            // removing a map entry does not fail
+        }
         for (TailedFile f : order) f.closeQuietly();
         openCount = 0;
         metrics.filesOpen.set(0);

@@ -28,7 +28,6 @@ final class InputMetrics {
     final CounterDataPoint truncations;
     final CounterDataPoint linesTruncated;
     final GaugeDataPoint filesOpen;
-    final GaugeDataPoint bytesBehind;
     final GaugeDataPoint lastRead;
     private final Map<Reason, CounterDataPoint> errors = new EnumMap<>(Reason.class);
 
@@ -42,9 +41,6 @@ final class InputMetrics {
         linesTruncated = metrics.counter("outrigger_input_lines_truncated_total",
                 "Lines cut at max_line_bytes", "input").labelValues(input);
         filesOpen = metrics.gauge("outrigger_input_files_open", "Files held open", "input").labelValues(input);
-        bytesBehind = metrics.gauge("outrigger_input_bytes_behind",
-                "Bytes of matched files not yet acknowledged (size minus committed offset), as of the last scan", "input")
-                .labelValues(input);
         lastRead = metrics.gauge("outrigger_input_last_read_timestamp_seconds",
                 "When the input last read bytes, in Unix seconds (its age is time() minus this)", "input").labelValues(input);
         Counter errorCounter = metrics.counter("outrigger_input_file_errors_total",

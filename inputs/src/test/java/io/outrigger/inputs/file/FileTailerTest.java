@@ -449,4 +449,17 @@ class FileTailerTest {
         fx.later(t);
         assertEquals(0, fx.gauge("outrigger_input_bytes_behind"));
     }
+
+    @Test void bytesBehindCountsBytesWrittenWhileTheInputIsNotReading() throws Exception {
+        append(dir.resolve("w.log"), lines("x", 0, 10));
+        FileTailer t = fx.tailer(config(glob("w.log")));
+        drain(t);
+        fx.later(t);
+        assertEquals(30, fx.gauge("outrigger_input_bytes_behind"));
+        // the input is not reading (as when it waits for buffer room): lines written meanwhile still count
+        append(dir.resolve("w.log"), lines("y", 0, 20));
+        assertEquals(100, fx.gauge("outrigger_input_bytes_behind")); // 30 + y0..y9 (30) + y10..y19 (40)
+        fx.emitter.releaseAll();
+        assertEquals(70, fx.gauge("outrigger_input_bytes_behind"), "acknowledged bytes no longer count, unread ones do");
+    }
 }

@@ -85,8 +85,17 @@ final class Fixture {
         return metrics.counter("outrigger_input_file_errors_total", "", "input", "reason").labelValues(INPUT, reason).get();
     }
 
+    /** A gauge's value for this input, whether it is set or computed when scraped. */
     double gauge(String name) {
-        return metrics.gauge(name, "", "input").labelValues(INPUT).get();
+        for (var m : metrics.registry().scrape()) {
+            if (!m.getMetadata().getPrometheusName().equals(name)) continue;
+            for (var d : m.getDataPoints()) {
+                if (INPUT.equals(d.getLabels().get("input"))) {
+                    return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) d).getValue();
+                }
+            }
+        }
+        throw new AssertionError("no gauge " + name + " for input " + INPUT);
     }
 
     static String fileId(Path p) { return FileScanner.identityOf(p); }

@@ -86,7 +86,9 @@ class KubernetesManifestsTest {
         boolean mounted = false;
         boolean dataMounted = false;
         boolean logsMounted = false;
+        boolean tmpMounted = false;
         for (JsonNode m : sidecar.path("volumeMounts")) {
+            if (m.path("mountPath").asText().equals("/tmp")) tmpMounted = true;
             if (m.path("name").asText().equals(configMapVolume) && configArg.equals(m.path("mountPath").asText() + "/pipeline.yaml")) mounted = true;
             if (m.path("mountPath").asText().equals(config.agent().dataDir().toString())) dataMounted = true;
             if (m.path("mountPath").asText().equals("/var/log")) logsMounted = true;
@@ -94,6 +96,9 @@ class KubernetesManifestsTest {
         assertTrue(mounted, manifest + ": " + configArg + " is not the mounted ConfigMap");
         assertTrue(dataMounted, manifest + ": data_dir " + config.agent().dataDir() + " is not a mounted volume (checkpoints would be lost)");
         assertTrue(logsMounted, manifest + ": /var/log is not mounted");
+        // the JVM and snappy-java (Loki's compression) write to /tmp; a read-only root needs a volume there
+        assertTrue(sidecar.path("securityContext").path("readOnlyRootFilesystem").asBoolean(), manifest + ": the root filesystem is not read-only");
+        assertTrue(tmpMounted, manifest + ": readOnlyRootFilesystem without a volume at /tmp (snappy-java cannot unpack its library)");
 
         long grace = pod.path("terminationGracePeriodSeconds").asLong(30);
         assertTrue(config.agent().shutdownTimeout().getSeconds() < grace,

@@ -79,7 +79,7 @@ class PrometheusMetricsTest {
 
     static Output remoteWrite() {
         PromRemoteWriteOutputFactory f = new PromRemoteWriteOutputFactory();
-        PromRemoteWriteConfig c = new PromRemoteWriteConfig(prometheus.remoteWriteUrl(), null, null, null, Duration.ofSeconds(10),
+        PromRemoteWriteConfig c = new PromRemoteWriteConfig(prometheus.remoteWriteUrl(), null, null, Duration.ofSeconds(10),
                 null, null, null, null);
         assertEquals(List.of(), f.validate(c));
         return f.create(c, ctx("outputs.prom"));
@@ -104,7 +104,7 @@ class PrometheusMetricsTest {
             SendResult r = out.send(Batch.of(batch)).get(30, TimeUnit.SECONDS);
             SendResult.PerRecord per = assertInstanceOf(SendResult.PerRecord.class, r, String.valueOf(r));
             assertEquals(List.of(SendResult.DELIVERED, SendResult.DELIVERED, SendResult.DELIVERED,
-                    new SendResult.Rejected("not_a_metric", "record is not a metric sample (a log pipeline routed to a prometheus_remote_write output?)")),
+                    new SendResult.Rejected(io.outrigger.core.pipeline.Reason.INVALID_RECORD, "record is not a metric sample (a log pipeline routed to a prometheus_remote_write output?)")),
                     per.results());
 
             List<PrometheusServer.Sample> kitchenNow = prometheus.awaitQuery(
@@ -118,7 +118,7 @@ class PrometheusMetricsTest {
             // the same (series, timestamp) with another value is refused by Prometheus with 400: rejected, not retried
             SendResult again = out.send(Batch.of(List.of(MetricSample.record("outrigger_it_temperature_celsius", kitchen, 99,
                     (now - 2000) * 1_000_000L, "gauge", Origin.NONE, null)))).get(30, TimeUnit.SECONDS);
-            assertEquals("bad_request", assertInstanceOf(SendResult.Rejected.class, again, String.valueOf(again)).reason());
+            assertEquals("bad_request", assertInstanceOf(SendResult.Rejected.class, again, String.valueOf(again)).reason().label());
         }
     }
 

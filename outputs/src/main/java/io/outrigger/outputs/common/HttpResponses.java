@@ -54,6 +54,15 @@ public final class HttpResponses {
         return s.length() <= maxChars ? s : s.substring(0, maxChars) + "...";
     }
 
+    /** Whether a failure (or one of its causes) was a TLS handshake or certificate problem. */
+    public static boolean isTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
     /** Whether an HTTP client's failure (OkHttp's {@code onFailure}) was a timeout rather than a connection problem. */
     public static boolean isTimeout(IOException e) {
         return e instanceof SocketTimeoutException || e instanceof InterruptedIOException;

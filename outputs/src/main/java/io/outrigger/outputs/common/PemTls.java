@@ -61,7 +61,7 @@ public final class PemTls {
 
     /** Null when the config asks for nothing beyond the JDK's defaults. */
     public static Material build(TlsConfig cfg) throws IOException, GeneralSecurityException {
-        return build(cfg, null);
+        return build(cfg, cfg.caFingerprint());
     }
 
     /**

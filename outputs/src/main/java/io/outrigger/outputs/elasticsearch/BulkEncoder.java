@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Renders records into a Bulk API body: one action line and one ECS document line ({@link RecordJson}) per
- * record. Records whose index cannot be rendered are left out and answered {@code Rejected("bad_index")} up front.
+ * record. Records whose index cannot be rendered are left out and answered {@code Rejected(invalid_record)} up front.
  * Not thread-safe: one per send.
  */
 final class BulkEncoder {
@@ -60,7 +60,7 @@ final class BulkEncoder {
             LogRecord r = records.get(i);
             String index = target.render(r);
             if (index == null) {
-                upFront[i] = new SendResult.Rejected("bad_index",
+                upFront[i] = new SendResult.Rejected(io.outrigger.core.pipeline.Reason.INVALID_RECORD,
                         "index template \"" + template.source() + "\": record has no value for " + target.missing());
                 continue;
             }

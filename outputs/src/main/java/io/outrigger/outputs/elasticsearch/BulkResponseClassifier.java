@@ -3,6 +3,7 @@ package io.outrigger.outputs.elasticsearch;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
@@ -14,9 +15,9 @@ import java.util.Arrays;
 /**
  * Turns Elasticsearch's answers into {@link SendResult}s: the whole-request status first, then, for a 2xx bulk
  * response, every item. Item rules: 2xx delivered; 409 delivered when ids are deterministic (the document is
- * already there), else rejected {@code conflict}; 429 retryable {@code http_429}; 5xx retryable
- * {@code server_error}; 400 rejected {@code bad_request} with Elasticsearch's {@code type: reason}; other 4xx
- * rejected {@code client_error}. Thread-safe.
+ * already there), else rejected {@code conflict}; 429 retryable {@code rate_limited}; 5xx retryable
+ * {@code server_error}; 400 and other 4xx rejected {@code bad_request} with Elasticsearch's {@code type: reason}.
+ * Thread-safe.
  */
 final class BulkResponseClassifier {
 
@@ -32,22 +33,21 @@ final class BulkResponseClassifier {
     }
 
     /**
-     * Classifies a whole request that did not answer 2xx. 413 is answered here only for what cannot be split
-     * ({@code too_large}); the output splits larger batches before asking.
+     * Classifies a whole request that did not answer 2xx. 413 is {@code Split(too_large)}: the shared sender
+     * halves the batch, and rejects a single document still too large.
      */
     SendResult classifyStatus(int status, String retryAfter, byte[] body) {
         String detail = "HTTP " + status + ": " + errorSummary(body);
         Duration wait = HttpResponses.retryAfter(retryAfter, clock);
-        if (status == 429) return new SendResult.Retryable("http_429", detail, wait);
-        if (status >= 500) return new SendResult.Retryable("server_error", detail, wait);
+        if (status == 429) return new SendResult.Retryable(Reason.RATE_LIMITED, detail, wait);
+        if (status >= 500) return new SendResult.Retryable(Reason.SERVER_ERROR, detail, wait);
         return switch (status) {
             // credentials or routing are being fixed: keep the data waiting rather than dead-lettering all of it
-            case 401, 403 -> new SendResult.Retryable("unauthorized", detail, wait);
-            case 404 -> new SendResult.Retryable("not_found", detail, wait);
-            case 408 -> new SendResult.Retryable("timeout", detail, wait);
-            case 413 -> new SendResult.Rejected("too_large", detail);
-            case 400 -> new SendResult.Rejected("bad_request", detail);
-            default -> new SendResult.Rejected("client_error", detail);
+            case 401, 403 -> new SendResult.Retryable(Reason.AUTH, detail, wait);
+            case 404 -> new SendResult.Retryable(Reason.NOT_FOUND, detail, wait);
+            case 408 -> new SendResult.Retryable(Reason.TIMEOUT, detail, wait);
+            case 413 -> new SendResult.Split(Reason.TOO_LARGE, detail);
+            default -> new SendResult.Rejected(Reason.BAD_REQUEST, detail);
         };
     }
 
@@ -64,14 +64,14 @@ final class BulkResponseClassifier {
         try {
             itemResults = parseItems(body, items.length);
         } catch (IOException | RuntimeException e) {
-            return new SendResult.Retryable("bad_response", "unreadable bulk response: " + e.getMessage());
+            return new SendResult.Retryable(Reason.SERVER_ERROR, "unreadable bulk response: " + e.getMessage());
         }
         if (itemResults == null) {
             // "errors": false: every item was accepted
             for (int r : items) perRecord[r] = SendResult.DELIVERED;
         } else {
             if (itemResults.length != items.length) {
-                return new SendResult.Retryable("bad_response",
+                return new SendResult.Retryable(Reason.SERVER_ERROR,
                         "bulk response has " + itemResults.length + " items for " + items.length + " documents sent");
             }
             for (int i = 0; i < items.length; i++) perRecord[items[i]] = itemResults[i];
@@ -149,12 +149,12 @@ final class BulkResponseClassifier {
         if (HttpResponses.isSuccess(status)) return SendResult.DELIVERED;
         String detail = truncate((error == null ? "no error given" : error));
         if (status == 409) {
-            return deterministic ? SendResult.DELIVERED : new SendResult.Rejected("conflict", detail);
+            return deterministic ? SendResult.DELIVERED : new SendResult.Rejected(Reason.CONFLICT, detail);
         }
-        if (status == 429) return new SendResult.Retryable("http_429", detail);
-        if (status >= 500 || status < 0) return new SendResult.Retryable("server_error", "status " + status + ": " + detail);
-        if (status == 400) return new SendResult.Rejected("bad_request", detail);
-        return new SendResult.Rejected("client_error", "status " + status + ": " + detail);
+        if (status == 429) return new SendResult.Retryable(Reason.RATE_LIMITED, detail);
+        if (status >= 500 || status < 0) return new SendResult.Retryable(Reason.SERVER_ERROR, "status " + status + ": " + detail);
+        if (status == 400) return new SendResult.Rejected(Reason.BAD_REQUEST, detail);
+        return new SendResult.Rejected(Reason.BAD_REQUEST, "status " + status + ": " + detail);
     }
 
     /** Reads an {@code error} value (object or string) as {@code type: reason (caused by type: reason)}. */

@@ -8,8 +8,10 @@ import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
+import io.outrigger.outputs.common.HttpResponses;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
@@ -25,16 +27,13 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 /**
  * Sends a batch as one {@code POST /_bulk} through the low-level {@link Rest5Client} (round-robin over the hosts,
- * dead hosts skipped, non-blocking) and classifies the answer with {@link BulkResponseClassifier}. A 413 for several
- * records splits the batch in halves and sends them (no sleeping, at most log2(n) levels); a 413 for one record is
- * {@code Rejected("too_large")}.
+ * dead hosts skipped, non-blocking) and classifies the answer with {@link BulkResponseClassifier}. A 413 is
+ * {@code Split(too_large)}: the shared sender halves the batch, and rejects a single record still too large.
  */
 final class ElasticsearchOutput implements Output {
 
     private static final System.Logger LOG = System.getLogger(ElasticsearchOutput.class.getName());
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
-    /** Connection failures in a row after which {@link #isHealthy()} turns false (until a request gets an answer). */
-    static final int UNHEALTHY_AFTER = 3;
 
     private final Rest5Client client;
     private final IndexTemplate target;
@@ -42,7 +41,6 @@ final class ElasticsearchOutput implements Output {
     private final boolean deterministic;
     private final String pipeline;
     private final BulkResponseClassifier classifier;
-    private final AtomicInteger connectionFailures = new AtomicInteger();
     private final CounterDataPoint reqOk;
     private final CounterDataPoint reqClientError;
     private final CounterDataPoint reqThrottled;
@@ -77,19 +75,20 @@ final class ElasticsearchOutput implements Output {
     @Override public CompletableFuture<SendResult> send(Batch batch) {
         if (batch.records().isEmpty()) return CompletableFuture.completedFuture(SendResult.DELIVERED);
         try {
-            return sendRecords(batch.records()).thenApply(r -> {
+            return sendRecords(batch).thenApply(r -> {
                 count(r, batch.size());
                 return r;
             });
         } catch (RuntimeException e) {
             // a bug here must not take the pipeline down: answer, and keep the records for a retry
             LOG.log(System.Logger.Level.ERROR, "elasticsearch output failed to build a request", e);
-            return CompletableFuture.completedFuture(new SendResult.Retryable("internal", String.valueOf(e)));
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, String.valueOf(e)));
         }
     }
 
-    private CompletableFuture<SendResult> sendRecords(List<LogRecord> records) {
-        BulkEncoder.Encoded encoded = new BulkEncoder(target, dataStream, deterministic).encode(records);
+    private CompletableFuture<SendResult> sendRecords(Batch batch) {
+        BulkEncoder.Encoded encoded = new BulkEncoder(target, dataStream, deterministic).encode(batch.records());
+        batch.encoded(encoded.body().length);
         if (encoded.itemCount() == 0) return CompletableFuture.completedFuture(BulkResponseClassifier.summarize(encoded.upFront()));
         Request request = new Request("POST", "/_bulk");
         if (pipeline != null) request.addParameter("pipeline", pipeline);
@@ -98,9 +97,8 @@ final class ElasticsearchOutput implements Output {
         client.performRequestAsync(request, new ResponseListener() {
             // Rest5Client calls this for every status below 500, and onFailure(ResponseException) from 500 on
             @Override public void onSuccess(Response response) {
-                connectionFailures.set(0);
                 complete(result, () -> {
-                    if (response.getStatusCode() / 100 != 2) return answerStatus(response, records);
+                    if (response.getStatusCode() / 100 != 2) return answerStatus(response);
                     reqOk.inc();
                     return CompletableFuture.completedFuture(classifier.classifyItems(body(response.getEntity()), encoded));
                 });
@@ -108,12 +106,10 @@ final class ElasticsearchOutput implements Output {
 
             @Override public void onFailure(Exception e) {
                 if (e instanceof ResponseException re) {
-                    connectionFailures.set(0);
-                    complete(result, () -> answerStatus(re.getResponse(), records));
+                    complete(result, () -> answerStatus(re.getResponse()));
                 } else {
-                    connectionFailures.incrementAndGet();
                     reqConnection.inc();
-                    String reason = isTls(e) ? "tls" : isTimeout(e) ? "timeout" : "connection";
+                    Reason reason = HttpResponses.isTls(e) ? Reason.TLS : isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
                     result.complete(new SendResult.Retryable(reason, describe(e)));
                 }
             }
@@ -121,34 +117,13 @@ final class ElasticsearchOutput implements Output {
         return result;
     }
 
-    private CompletableFuture<SendResult> answerStatus(Response response, List<LogRecord> records) {
+    private CompletableFuture<SendResult> answerStatus(Response response) {
         int status = response.getStatusCode();
         if (status == 429) reqThrottled.inc();
         else if (status >= 500) reqServerError.inc();
         else reqClientError.inc();
-        if (status == 413 && records.size() > 1) return split(records);
         byte[] body = body(response.getEntity());
         return CompletableFuture.completedFuture(classifier.classifyStatus(status, response.getHeader("Retry-After"), body));
-    }
-
-    /** Sends the two halves of a batch Elasticsearch found too large, and answers per record. */
-    private CompletableFuture<SendResult> split(List<LogRecord> records) {
-        int mid = records.size() / 2;
-        List<LogRecord> first = records.subList(0, mid);
-        List<LogRecord> second = records.subList(mid, records.size());
-        CompletableFuture<SendResult> a = sendRecords(first);
-        CompletableFuture<SendResult> b = sendRecords(second);
-        return a.thenCombine(b, (ra, rb) -> {
-            List<SendResult> all = new ArrayList<>(records.size());
-            expand(ra, first.size(), all);
-            expand(rb, second.size(), all);
-            return BulkResponseClassifier.summarize(all.toArray(SendResult[]::new));
-        });
-    }
-
-    private static void expand(SendResult r, int n, List<SendResult> into) {
-        if (r instanceof SendResult.PerRecord(List<SendResult> results)) into.addAll(results);
-        else into.addAll(Collections.nCopies(n, r));
     }
 
     private interface Step {
@@ -158,12 +133,12 @@ final class ElasticsearchOutput implements Output {
     private static void complete(CompletableFuture<SendResult> result, Step step) {
         try {
             step.run().whenComplete((r, e) -> {
-                if (e != null) result.complete(new SendResult.Retryable("internal", String.valueOf(e)));
+                if (e != null) result.complete(new SendResult.Retryable(Reason.INTERNAL, String.valueOf(e)));
                 else result.complete(r);
             });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "elasticsearch output failed to read a response", e);
-            result.complete(new SendResult.Retryable("bad_response", String.valueOf(e)));
+            result.complete(new SendResult.Retryable(Reason.SERVER_ERROR, "unreadable answer: " + e));
         }
     }
 
@@ -172,6 +147,7 @@ final class ElasticsearchOutput implements Output {
             case SendResult.Delivered d -> docsDelivered.inc(size);
             case SendResult.Retryable x -> docsRetryable.inc(size);
             case SendResult.Rejected x -> docsRejected.inc(size);
+            case SendResult.Split x -> docsRetryable.inc(size);
             case SendResult.PerRecord(List<SendResult> results) -> {
                 int delivered = 0;
                 int retryable = 0;
@@ -197,13 +173,6 @@ final class ElasticsearchOutput implements Output {
         }
     }
 
-    private static boolean isTls(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) return true;
-        }
-        return false;
-    }
-
     private static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getClass().getSimpleName().contains("Timeout")) return true;
@@ -221,8 +190,6 @@ final class ElasticsearchOutput implements Output {
         }
         return sb.toString();
     }
-
-    @Override public boolean isHealthy() { return connectionFailures.get() < UNHEALTHY_AFTER; }
 
     @Override public void close() {
         try {

@@ -2,11 +2,10 @@ package io.outrigger.outputs.elasticsearch;
 
 import io.outrigger.core.config.BatchConfig;
 import io.outrigger.core.config.ByteSize;
+import io.outrigger.core.config.HttpAuth;
 import io.outrigger.core.config.OutputSettings;
 import io.outrigger.core.config.RetryConfig;
-import io.outrigger.core.config.Secret;
 import io.outrigger.core.config.TlsConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +20,7 @@ import java.util.List;
  *     index: logs-%{[app]}-%{+yyyy.MM.dd}             # or data_stream: logs-app-default (exactly one of the two)
  *     pipeline: my-ingest-pipeline                    # optional
  *     id: deterministic                               # auto (default) | deterministic
- *     auth: {username: elastic, password: ${ES_PASSWORD}}   # or {api_key: ${ES_API_KEY}}
+ *     auth: {username: elastic, password: ${ES_PASSWORD}}   # or {api_key: ${ES_API_KEY}} or {bearer_token: ...}
  *     tls: {ca_file: /etc/es/ca.pem, ca_fingerprint: "AB:CD:...", cert_file: ..., key_file: ..., insecure_skip_verify: false}
  *     timeout: 30s
  *     compression: false                              # gzip request bodies
@@ -33,7 +32,7 @@ import java.util.List;
  * <p>Index templates: {@code %{+<java DateTimeFormatter pattern>}} formats the record's time in UTC,
  * {@code %{[field]}} (nested: {@code %{[kubernetes][namespace]}}) inserts a field's value, or a label's when no
  * field has that name. Rendered values are lowercased and characters Elasticsearch forbids in index names become
- * {@code _}. A record whose referenced field is missing is rejected (reason {@code bad_index}), not guessed.
+ * {@code _}. A record whose referenced field is missing is rejected (reason {@code invalid_record}), not guessed.
  * {@code data_stream} takes field references but no date math (a data stream rolls over by itself).
  *
  * <p>{@code id: deterministic} derives {@code _id} from the record's stream id, offset and message, and sends
@@ -41,7 +40,7 @@ import java.util.List;
  * which counts as delivered). Records without an offset get an automatic id.
  */
 public record ElasticsearchOutputConfig(List<String> hosts, String index, String dataStream, String pipeline,
-                                        String id, Auth auth, Tls tls, Duration timeout, Boolean compression,
+                                        String id, HttpAuth auth, TlsConfig tls, Duration timeout, Boolean compression,
                                         BatchConfig batch, RetryConfig retry, Integer concurrency)
         implements OutputSettings {
 
@@ -51,8 +50,8 @@ public record ElasticsearchOutputConfig(List<String> hosts, String index, String
     public ElasticsearchOutputConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
         if (id == null) id = ID_AUTO;
-        if (auth == null) auth = Auth.NONE;
-        if (tls == null) tls = Tls.DEFAULT;
+        if (auth == null) auth = HttpAuth.NONE;
+        if (tls == null) tls = TlsConfig.DEFAULT;
         if (timeout == null) timeout = Duration.ofSeconds(30);
         if (compression == null) compression = false;
         if (batch == null) batch = BatchConfig.DEFAULT.withDefaults(1000, ByteSize.ofMiB(5), Duration.ofSeconds(1));
@@ -61,23 +60,4 @@ public record ElasticsearchOutputConfig(List<String> hosts, String index, String
     }
 
     public boolean deterministicIds() { return ID_DETERMINISTIC.equals(id); }
-
-    /** Either {@code username} + {@code password}, or {@code api_key} (the base64 "encoded" form ES returns). */
-    public record Auth(String username, Secret password, Secret apiKey) {
-        public static final Auth NONE = new Auth(null, null, null);
-    }
-
-    /**
-     * The core TLS block plus {@code ca_fingerprint}: the SHA-256 fingerprint of the CA certificate (hex, colons
-     * optional, as Elasticsearch prints it at first start) to trust instead of a CA file.
-     */
-    public record Tls(Path caFile, Path certFile, Path keyFile, Boolean insecureSkipVerify, String caFingerprint) {
-        public static final Tls DEFAULT = new Tls(null, null, null, null, null);
-
-        public Tls {
-            if (insecureSkipVerify == null) insecureSkipVerify = false;
-        }
-
-        public TlsConfig core() { return new TlsConfig(caFile, certFile, keyFile, insecureSkipVerify); }
-    }
 }

@@ -3,18 +3,20 @@ package io.outrigger.outputs.elasticsearch;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5ClientBuilder;
 import io.outrigger.core.config.ConfigProblem;
+import io.outrigger.core.config.HttpAuth;
+import io.outrigger.core.config.TlsConfig;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.outputs.common.AuthHeader;
+import io.outrigger.outputs.common.HttpChecks;
 import io.outrigger.outputs.common.PemTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
@@ -107,22 +109,16 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         }
     }
 
-    private static void validateAuth(ElasticsearchOutputConfig.Auth a, List<ConfigProblem> p) {
-        boolean basic = a.username() != null || a.password() != null;
-        if (basic && a.apiKey() != null) {
-            p.add(new ConfigProblem("auth", "username/password and api_key are mutually exclusive: set one of them"));
+    /** The shared auth checks; a token file is not re-read by this client's fixed headers, so it is refused. */
+    private static void validateAuth(HttpAuth a, List<ConfigProblem> p) {
+        HttpChecks.auth(p, a, true);
+        if (a.bearerTokenFile() != null) {
+            p.add(new ConfigProblem("auth.bearer_token_file", "is not supported by elasticsearch outputs: use api_key, bearer_token or username/password"));
         }
-        if (a.username() != null && a.password() == null) p.add(new ConfigProblem("auth.password", "username needs a password"));
-        if (a.password() != null && a.username() == null) p.add(new ConfigProblem("auth.username", "password needs a username"));
-        if (a.username() != null && (a.username().isEmpty() || a.username().contains(":"))) {
-            p.add(new ConfigProblem("auth.username", "must not be empty or contain ':'"));
-        }
-        if (a.password() != null && a.password().isEmpty()) p.add(new ConfigProblem("auth.password", "must not be empty (is the variable set?)"));
-        if (a.apiKey() != null && a.apiKey().isEmpty()) p.add(new ConfigProblem("auth.api_key", "must not be empty (is the variable set?)"));
     }
 
-    private static void validateTls(ElasticsearchOutputConfig.Tls t, List<ConfigProblem> p) {
-        t.core().validate().forEach(x -> p.add(x.under("tls")));
+    private static void validateTls(TlsConfig t, List<ConfigProblem> p) {
+        t.validate().forEach(x -> p.add(x.under("tls")));
         if (t.caFingerprint() != null && PemTls.normalizeFingerprint(t.caFingerprint()) == null) {
             p.add(new ConfigProblem("tls.ca_fingerprint", "expected a SHA-256 fingerprint: 64 hex digits, colons allowed"));
         }
@@ -132,14 +128,14 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         if (t.insecureSkipVerify() && (t.caFile() != null || t.caFingerprint() != null)) {
             p.add(new ConfigProblem("tls.insecure_skip_verify", "verification is off, so ca_file/ca_fingerprint would be ignored: remove one"));
         }
-        if (t.caFile() != null && t.core().validate().stream().noneMatch(x -> x.path().equals("ca_file"))) {
+        if (t.caFile() != null && t.validate().stream().noneMatch(x -> x.path().equals("ca_file"))) {
             try {
                 PemTls.readCertificates("ca_file", t.caFile());
             } catch (IOException | GeneralSecurityException e) {
                 p.add(new ConfigProblem("tls.ca_file", "cannot read a PEM certificate from " + t.caFile() + ": " + e.getMessage()));
             }
         }
-        if (t.keyFile() != null && t.core().validate().stream().noneMatch(x -> x.path().equals("key_file"))) {
+        if (t.keyFile() != null && t.validate().stream().noneMatch(x -> x.path().equals("key_file"))) {
             try {
                 PemTls.readPrivateKey(t.keyFile());
             } catch (IOException e) {
@@ -165,12 +161,11 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         String prefix = pathOf(parseHost(c.hosts().getFirst()));
         if (!prefix.isEmpty()) b.setPathPrefix(prefix);
         List<Header> headers = new ArrayList<>();
-        ElasticsearchOutputConfig.Auth a = c.auth();
-        if (a.username() != null && a.password() != null) {
-            String token = Base64.getEncoder().encodeToString((a.username() + ":" + a.password().reveal()).getBytes(StandardCharsets.UTF_8));
-            headers.add(new BasicHeader("Authorization", "Basic " + token, true));
-        } else if (a.apiKey() != null) {
-            headers.add(new BasicHeader("Authorization", "ApiKey " + a.apiKey().reveal(), true));
+        try {
+            String auth = AuthHeader.of(c.auth()).value(); // no token file here (validate refuses it)
+            if (auth != null) headers.add(new BasicHeader("Authorization", auth, true));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("auth: " + e.getMessage(), e);
         }
         b.setDefaultHeaders(headers.toArray(Header[]::new));
         Duration timeout = c.timeout();
@@ -180,7 +175,7 @@ public final class ElasticsearchOutputFactory implements OutputFactory<Elasticse
         b.setConnectionConfigCallback(cc -> cc.setConnectTimeout(connect).setSocketTimeout(t));
         SSLContext ssl;
         try {
-            PemTls.Material tls = PemTls.build(c.tls().core(), c.tls().caFingerprint());
+            PemTls.Material tls = PemTls.build(c.tls());
             ssl = tls == null ? null : tls.context();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("tls: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,7 +58,6 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
         private final JsonLinesWriter writer = new JsonLinesWriter();
         private FileChannel channel;
         private OutputStream out;
-        private volatile boolean healthy = true;
 
         FileOutput(Path path, boolean fsync) {
             this(path, fsync, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
@@ -82,9 +82,8 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
                 }
                 complete = channel.size(); // appending: the batch starts here
             } catch (IOException e) {
-                healthy = false;
                 closeQuietly();
-                return CompletableFuture.completedFuture(new SendResult.Retryable("io_error", "cannot open " + path + ": " + e.getMessage()));
+                return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.IO_ERROR, "cannot open " + path + ": " + e.getMessage()));
             }
             SendResult result = writer.write(batch, out);
             if (!(result instanceof SendResult.Delivered)) {
@@ -98,11 +97,10 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
                 try {
                     channel.force(false);
                 } catch (IOException e) {
-                    result = new SendResult.Retryable("io_error", "fsync " + path + ": " + e.getMessage());
+                    result = new SendResult.Retryable(Reason.IO_ERROR, "fsync " + path + ": " + e.getMessage());
                 }
             }
-            healthy = result instanceof SendResult.Delivered;
-            if (!healthy) closeQuietly();
+            if (!(result instanceof SendResult.Delivered)) closeQuietly();
             return CompletableFuture.completedFuture(result);
         }
 
@@ -120,8 +118,6 @@ public final class FileOutputFactory implements OutputFactory<FileOutputConfig> 
                 return last.get(0) != '\n';
             }
         }
-
-        @Override public boolean isHealthy() { return healthy; }
 
         private void closeQuietly() {
             try {

@@ -4,6 +4,7 @@ import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.pipeline.Batch;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,11 +27,12 @@ final class JsonLinesWriter {
             buffer.append('\n');
         }
         try {
+            batch.encoded(buffer.length());
             buffer.writeTo(out);
             out.flush();
             return SendResult.DELIVERED;
         } catch (IOException e) {
-            return new SendResult.Retryable("io_error", e.getMessage());
+            return new SendResult.Retryable(Reason.IO_ERROR, e.getMessage());
         } finally {
             buffer.shrinkTo(MAX_RETAINED);
         }

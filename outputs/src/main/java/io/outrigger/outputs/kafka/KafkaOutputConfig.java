@@ -33,13 +33,9 @@ import java.util.Map;
  *     batch: {max_records: 1000}
  *     retry: {max_backoff: 30s}
  *     concurrency: 2                   # batches handed to the output at once; it sends them one after another
- *     client: auto                     # auto | direct | producer (see below)
  * </pre>
- * {@code client}: how batches reach the brokers. {@code direct} builds each batch's record batches itself and
- * sends them as Produce requests (about two thirds of the CPU of KafkaProducer); it takes PLAINTEXT brokers, acks all or 1,
- * and the producer properties in {@link DirectSettings}. {@code producer} uses Apache Kafka's KafkaProducer, which
- * takes every producer property (SASL, TLS, interceptors, a partitioner). {@code auto} (default) is direct when
- * the config allows it, else producer.
+ * Batches are sent with Apache Kafka's KafkaProducer, which takes every producer property (SASL, TLS,
+ * interceptors, a partitioner).
  * Delivery is at least once: a record is acknowledged when the broker confirmed it with {@code acks}; a record
  * retried after a timeout may be written twice. Batches are sent one after another and the records of each in
  * order; a batch retried after a failure goes again after those sent meanwhile.
@@ -51,12 +47,11 @@ public record KafkaOutputConfig(List<String> brokers, String topic, String key, 
                                 String format, String compression, String acks, Boolean idempotence,
                                 @JsonSerialize(using = MaskedProducerSerializer.class) Map<String, String> producer,
                                 BatchConfig batch, RetryConfig retry,
-                                Integer concurrency, String client) implements OutputSettings {
+                                Integer concurrency) implements OutputSettings {
 
     public static final List<String> FORMATS = List.of("json", "raw");
     public static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     public static final List<String> ACKS = List.of("all", "-1", "1", "0");
-    public static final List<String> CLIENTS = List.of("auto", "direct", "producer");
 
     public KafkaOutputConfig {
         brokers = brokers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(brokers));
@@ -71,18 +66,17 @@ public record KafkaOutputConfig(List<String> brokers, String topic, String key, 
         if (batch == null) batch = new BatchConfig(10_000, ByteSize.ofMiB(4), Duration.ofSeconds(1));
         if (retry == null) retry = RetryConfig.DEFAULT;
         if (concurrency == null) concurrency = 2; // 4 measured 6-8% slower and costlier on a 2-core sidecar
-        if (client == null) client = "auto";
     }
 
     /** A config with defaults for everything but brokers and topic (tests, programmatic use). */
     public static KafkaOutputConfig of(List<String> brokers, String topic) {
-        return new KafkaOutputConfig(brokers, topic, null, null, null, null, null, null, null, null, null, null, null);
+        return new KafkaOutputConfig(brokers, topic, null, null, null, null, null, null, null, null, null, null);
     }
 
     @Override public String toString() {
         return "KafkaOutputConfig[brokers=" + brokers + ", topic=" + topic + ", key=" + key + ", headers=" + headers
                 + ", format=" + format + ", compression=" + compression + ", acks=" + acks
                 + ", idempotence=" + idempotence + ", producer=" + ProducerProperties.masked(producer)
-                + ", batch=" + batch + ", retry=" + retry + ", concurrency=" + concurrency + ", client=" + client + "]";
+                + ", batch=" + batch + ", retry=" + retry + ", concurrency=" + concurrency + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.outrigger.core.config.ConfigProblem;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.core.pipeline.Reason;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -69,15 +70,6 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
             p.add(new ConfigProblem("idempotence", "needs acks: all (got acks: " + c.acks() + "); set idempotence: false"));
         }
         p.addAll(ProducerProperties.validate(c));
-        if (!KafkaOutputConfig.CLIENTS.contains(c.client())) {
-            p.add(new ConfigProblem("client", oneOf(c.client(), KafkaOutputConfig.CLIENTS)));
-        } else if (c.client().equals("direct")) {
-            String why = DirectSettings.needsProducer(c);
-            if (why != null) {
-                p.add(new ConfigProblem("client", "direct cannot send with " + why
-                        + " (it takes PLAINTEXT brokers, acks all or 1, and the producer properties listed in the README); use client: auto or producer"));
-            }
-        }
         return p;
     }
 
@@ -106,15 +98,6 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
 
     @Override
     public Output create(KafkaOutputConfig c, ComponentContext context) {
-        String needsProducer = DirectSettings.needsProducer(c);
-        if (needsProducer == null) {
-            return new DirectKafkaOutput(context.name(), DirectSettings.of(c), newExecutor(context.name()), RecordEncoder.of(c),
-                    invalidCounter(context), CLOSE_TIMEOUT);
-        }
-        if (c.client().equals("auto")) {
-            System.getLogger(KafkaOutputFactory.class.getName()).log(System.Logger.Level.INFO,
-                    "kafka output {0}: sending with KafkaProducer because of {1}", context.name(), needsProducer);
-        }
         KafkaOutput.ProducerSource source = () -> newProducer(c, context.name());
         // KafkaProducer refuses to start when no bootstrap address resolves; a sidecar may start before DNS knows
         // the Kafka service, so then the output starts without a producer and makes it on a later send.
@@ -157,7 +140,10 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
     static KafkaOutput create(KafkaOutputConfig c, ComponentContext context, Producer<byte[], byte[]> producer,
                               KafkaOutput.ProducerSource source) {
         return new KafkaOutput(context.name(), producer, source, newExecutor(context.name()),
-                () -> RecordEncoder.of(c), invalidCounter(context), CLOSE_TIMEOUT, valueReuseAllowed(c));
+                () -> RecordEncoder.of(c), invalidCounter(context), CLOSE_TIMEOUT, valueReuseAllowed(c),
+                // the producer's own retries (it retries retriable broker errors within delivery.timeout.ms)
+                context.metrics().counter("outrigger_output_retries_total", "Batches or records scheduled for another try, by reason",
+                        "output", "reason").labelValues(context.name(), Reason.SERVER_ERROR.label()));
     }
 
     private static Counter invalidCounter(ComponentContext context) {

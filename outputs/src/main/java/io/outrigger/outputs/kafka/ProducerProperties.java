@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The Kafka producer properties an output runs with: our defaults, then the user's {@code producer:} map, then
@@ -32,8 +35,12 @@ import java.util.Properties;
  *       first Kafka delivery with about 0.1 CPU-s less, and 2M-line runs took 3-4% less CPU (3 interleaved
  *       pairs). A user who wants JMX sets {@code producer: {metric.reporters:
  *       org.apache.kafka.common.metrics.JmxReporter}}.</li>
+ *   <li>{@code buffer.memory}: see {@link #bufferMemory}.</li>
  *   <li>{@code request.timeout.ms=10000}, {@code delivery.timeout.ms=30000}: the producer's own retries stay
  *       inside delivery.timeout.ms; after that the batch comes back Retryable and the shared sender backs off.</li>
+ *   <li>{@code retry.backoff.ms} and {@code retry.backoff.max.ms} from the output's {@code retry.initial_backoff}
+ *       and {@code retry.max_backoff}, so the producer's own retries wait as the output's {@code retry:} says
+ *       (a {@code producer:} value still wins); they are counted in {@code outrigger_output_retries_total}.</li>
  * </ul>
  */
 final class ProducerProperties {
@@ -102,12 +109,32 @@ final class ProducerProperties {
     static Properties build(KafkaOutputConfig c) {
         Properties p = new Properties();
         p.putAll(DEFAULTS);
+        p.put("retry.backoff.ms", Long.toString(Math.max(1, c.retry().initialBackoff().toMillis())));
+        p.put("retry.backoff.max.ms", Long.toString(Math.max(1, c.retry().maxBackoff().toMillis())));
         c.producer().forEach((k, v) -> { if (v != null) p.put(k, v); });
+        if (!c.producer().containsKey("buffer.memory")) p.put("buffer.memory", Long.toString(bufferMemory(c)));
         p.put("bootstrap.servers", String.join(",", c.brokers()));
         p.put("compression.type", c.compression());
         p.put("acks", c.acks());
         p.put("enable.idempotence", Boolean.toString(c.idempotence()));
         return p;
+    }
+
+    /**
+     * The producer's {@code buffer.memory} unless set: the producer holds one of the output's batches at a time
+     * (it flushes each), so twice {@code batch.max_bytes} (8 MiB by default), and at least {@code max.request.size}
+     * (a record that size must fit). The client's default, 32 MiB, is 40% of the launcher's 80 MiB heap, kept as
+     * pooled buffers once used.
+     */
+    static long bufferMemory(KafkaOutputConfig c) {
+        long maxRequest = 1024 * 1024;
+        try {
+            String v = c.producer().get("max.request.size");
+            if (v != null) maxRequest = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            // reported by validate
+        }
+        return Math.max(2 * c.batch().maxBytes().bytes(), maxRequest);
     }
 
     /** Problems with the {@code producer:} map, paths relative to the output. */
@@ -139,10 +166,13 @@ final class ProducerProperties {
             String v = merged.get(key);
             if (v == null) continue;
             try {
-                DirectSettings.compression(type, v); // the client's own range checks, now instead of at start
+                Integer.parseInt(v.strip());
+                ConfigDef.ConfigKey def = ProducerConfig.configDef().configKeys().get(key);
+                // the client's own range check, now instead of when the producer starts
+                if (def != null && def.validator != null) def.validator.ensureValid(key, Integer.valueOf(v.strip()));
             } catch (NumberFormatException e) {
                 problems.add(new ConfigProblem("producer." + key, "\"" + v + "\" is not a whole number"));
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException e) {
                 problems.add(new ConfigProblem("producer." + key, e.getMessage()));
             }
         }

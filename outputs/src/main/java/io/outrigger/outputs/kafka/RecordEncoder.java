@@ -3,7 +3,6 @@ package io.outrigger.outputs.kafka;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.RecordJson;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -30,9 +29,12 @@ final class RecordEncoder {
     }
 
     private static final int MAX_KEPT_CAPACITY = 256 * 1024;
-    /** Values up to this size are copied into a kept array of exactly their length when reuse is allowed. */
-    static final int MAX_REUSED_VALUE = 4096;
-    private static final int VALUE_SLOTS = 64; // direct-mapped by length: at most 64 x 4 KiB kept per encoder
+    /**
+     * Values up to this size are copied into a kept array of exactly their length when reuse is allowed: one
+     * array per length, so at most 2 MiB (the sum of all lengths up to this) per encoder, and usually far less.
+     * Varied lines have varied lengths: with fewer slots than lengths, nearly every value took a new array.
+     */
+    static final int MAX_REUSED_VALUE = 2048;
 
     private final TopicTemplate topic;
     private final String keyField;
@@ -42,13 +44,7 @@ final class RecordEncoder {
     private final RecordJson recordJson = new RecordJson();
     private final JsonBuffer buffer = new JsonBuffer(1024);
     private final StringBuilder topicScratch = new StringBuilder(64);
-    private final byte[][] values = new byte[VALUE_SLOTS][];
-    private static final Header[] NO_HEADERS = new Header[0];
-    private String partTopic;
-    private byte[] partKey;
-    private ByteBuffer partValue;
-    private ByteBuffer jsonView;
-    private Header[] partHeaders;
+    private final byte[][] values = new byte[MAX_REUSED_VALUE + 1][];
 
     RecordEncoder(TopicTemplate topic, String keyField, Map<String, String> headers, boolean json) {
         this.topic = topic;
@@ -92,30 +88,6 @@ final class RecordEncoder {
         return new ProducerRecord<>(t, null, null, key, value, headers);
     }
 
-    /**
-     * The record's parts for the direct sender, read through {@link #topic()}, {@link #key()}, {@link #value()}
-     * and {@link #headers()} until the next call: no ProducerRecord, and the value is a view of this encoder's
-     * buffer (the sender copies it into its record batch before encoding the next).
-     */
-    void encodeParts(LogRecord r) throws Unencodable {
-        partTopic = renderTopic(r);
-        partKey = key(r);
-        if (json) {
-            appendJson(r);
-            byte[] a = buffer.array();
-            if (jsonView == null || jsonView.array() != a) jsonView = ByteBuffer.wrap(a); // one view while the array lasts
-            partValue = jsonView.clear().limit(buffer.length());
-        } else {
-            partValue = ByteBuffer.wrap(rawMessage(r));
-        }
-        partHeaders = headerNames.length == 0 ? NO_HEADERS : headers(r);
-    }
-
-    String topic() { return partTopic; }
-    byte[] key() { return partKey; }
-    ByteBuffer value() { return partValue; }
-    Header[] headers() { return partHeaders; }
-
     private String renderTopic(LogRecord r) throws Unencodable {
         String t = topic.render(r, topicScratch);
         if (!topic.isConstant() && !TopicTemplate.isValidTopic(t)) {
@@ -151,13 +123,12 @@ final class RecordEncoder {
         return n == hs.length ? hs : Arrays.copyOf(hs, n);
     }
 
-    /** The buffer's bytes in the kept array of exactly that length (made, or replacing another length, if need be). */
+    /** The buffer's bytes in the kept array of exactly that length (made the first time that length comes). */
     private byte[] keptCopy() {
         int n = buffer.length();
         if (n > MAX_REUSED_VALUE) return buffer.toByteArray();
-        int slot = n & (VALUE_SLOTS - 1);
-        byte[] a = values[slot];
-        if (a == null || a.length != n) values[slot] = a = new byte[n];
+        byte[] a = values[n];
+        if (a == null) values[n] = a = new byte[n];
         System.arraycopy(buffer.array(), 0, a, 0, n);
         return a;
     }

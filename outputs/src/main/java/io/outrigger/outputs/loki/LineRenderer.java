@@ -1,9 +1,11 @@
 package io.outrigger.outputs.loki;
 
 import io.outrigger.core.event.Fields;
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.event.Value;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +15,19 @@ import java.util.List;
  * Outrigger: {@code {{name}}} is replaced by the field at that (dotted) path, e.g. {@code {{http.status}}},
  * {@code {{message}}} by the message (unless a field has that name), {@code {{timestamp}}} by the RFC 3339 time, a
  * missing field by nothing; spaces inside the braces are ignored, single braces are literal text. Templates are
- * parsed once, at creation.
+ * parsed once, at creation. Lines are written as UTF-8 straight into a byte buffer (no String per line).
  */
 abstract sealed class LineRenderer {
 
-    abstract String render(LogRecord r);
+    /** Appends the record's line, UTF-8, to {@code out}. */
+    abstract void render(LogRecord r, JsonBuffer out);
+
+    /** The record's line as a String (tests and diagnostics; the push path uses {@link #render(LogRecord, JsonBuffer)}). */
+    final String render(LogRecord r) {
+        JsonBuffer b = new JsonBuffer(256);
+        render(r, b);
+        return new String(b.array(), 0, b.length(), StandardCharsets.UTF_8);
+    }
 
     static LineRenderer of(String lineFormat, String template) {
         return switch (lineFormat) {
@@ -38,23 +48,28 @@ abstract sealed class LineRenderer {
     }
 
     static final class Message extends LineRenderer {
-        @Override String render(LogRecord r) { return r.message(); }
+        @Override void render(LogRecord r, JsonBuffer out) {
+            byte[] utf8 = r.utf8Message();
+            if (utf8 != null) out.append(utf8, 0, utf8.length);
+            else out.appendUtf8(r.message());
+        }
     }
 
     static final class Json extends LineRenderer {
-        @Override String render(LogRecord r) {
-            StringBuilder sb = new StringBuilder(r.message().length() + 64);
-            sb.append("{\"message\":");
-            RecordJson.appendString(sb, r.message());
+        private static final byte[] MESSAGE_KEY = "{\"message\":".getBytes(StandardCharsets.US_ASCII);
+
+        @Override void render(LogRecord r, JsonBuffer out) {
+            out.append(MESSAGE_KEY, 0, MESSAGE_KEY.length);
+            byte[] utf8 = r.utf8Message();
+            if (utf8 != null) out.appendUtf8String(utf8);
+            else out.appendString(r.message());
             Fields f = r.fields();
             for (int i = 0; i < f.size(); i++) {
                 if (f.name(i).equals("message")) continue;
-                sb.append(',');
-                RecordJson.appendString(sb, f.name(i));
-                sb.append(':');
-                RecordJson.appendValue(sb, f.value(i));
+                out.append(',').appendString(f.name(i)).append(':');
+                RecordJson.appendValue(out, f.value(i));
             }
-            return sb.append('}').toString();
+            out.append('}');
         }
     }
 
@@ -86,20 +101,22 @@ abstract sealed class LineRenderer {
             parts = out.toArray(String[]::new);
         }
 
-        @Override String render(LogRecord r) {
-            StringBuilder sb = new StringBuilder(r.message().length() + 64);
+        private final RecordJson timestamps = new RecordJson(); // caches the formatted second; one send at a time renders
+
+        @Override void render(LogRecord r, JsonBuffer out) {
             for (int i = 0; i < parts.length; i++) {
                 if (i % 2 == 0) {
-                    sb.append(parts[i]);
+                    out.appendUtf8(parts[i]);
                     continue;
                 }
                 String name = parts[i];
                 Value v = r.fields().getPath(name);
-                if (v != null) sb.append(v.asText());
-                else if (name.equals("message")) sb.append(r.message());
-                else if (name.equals("timestamp")) new RecordJson().appendTimestamp(sb, r.timeNanos());
+                if (v != null) out.appendUtf8(v.asText());
+                else if (name.equals("message")) out.appendUtf8(r.message());
+                else if (name.equals("timestamp")) {
+                    synchronized (timestamps) { timestamps.appendTimestamp(out, r.timeNanos()); }
+                }
             }
-            return sb.toString();
         }
     }
 }

@@ -1,23 +1,16 @@
 package io.outrigger.outputs.loki;
 
-import com.google.protobuf.Timestamp;
 import io.outrigger.core.event.Labels;
-import io.outrigger.core.event.RecordJson;
-import io.outrigger.outputs.loki.proto.LokiPush;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.xerial.snappy.Snappy;
 
 /**
- * Builds Loki push bodies: entries grouped into streams (in the order streams first appear), sorted by time within
- * a stream (stable, so equal times keep batch order), then either {@code logproto.PushRequest} compressed with raw
- * Snappy block compression, or Loki's JSON push body.
+ * What a Loki push body is made of: label sets rendered as Loki parses them, and entries grouped into streams (in
+ * the order streams first appear), sorted by time within a stream (stable, so equal times keep batch order).
+ * {@link LokiPushEncoder} writes them as {@code logproto.PushRequest} (Snappy) or as Loki's JSON push body.
  */
 final class LokiEncoder {
 
@@ -65,71 +58,5 @@ final class LokiEncoder {
             out.add(new Stream(s.getKey(), list));
         }
         return out;
-    }
-
-    static LokiPush.PushRequest pushRequest(List<Stream> streams) {
-        LokiPush.PushRequest.Builder req = LokiPush.PushRequest.newBuilder();
-        for (Stream s : streams) {
-            LokiPush.StreamAdapter.Builder sb = req.addStreamsBuilder().setLabels(s.labels());
-            for (LokiEntry e : s.entries()) {
-                LokiPush.EntryAdapter.Builder eb = sb.addEntriesBuilder()
-                        .setTimestamp(Timestamp.newBuilder()
-                                .setSeconds(Math.floorDiv(e.timeNanos(), 1_000_000_000L))
-                                .setNanos((int) Math.floorMod(e.timeNanos(), 1_000_000_000L)))
-                        .setLine(e.line());
-                for (LokiEntry.Pair p : e.metadata()) {
-                    eb.addStructuredMetadataBuilder().setName(p.name()).setValue(p.value());
-                }
-            }
-        }
-        return req.build();
-    }
-
-    /** The protobuf body, Snappy block compressed (not framed), as Loki's distributor expects. */
-    static byte[] protobufBody(List<Stream> streams) {
-        try {
-            return Snappy.compress(pushRequest(streams).toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException("snappy compression failed", e);
-        }
-    }
-
-    /** {@code {"streams":[{"stream":{...},"values":[["<ns>","line",{metadata}]]}]}}. */
-    static byte[] jsonBody(List<Stream> streams, Map<String, Labels> labelsByStream) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"streams\":[");
-        for (int s = 0; s < streams.size(); s++) {
-            Stream stream = streams.get(s);
-            if (s > 0) sb.append(',');
-            sb.append("{\"stream\":{");
-            Labels labels = labelsByStream.get(stream.labels());
-            for (int i = 0; i < labels.size(); i++) {
-                if (i > 0) sb.append(',');
-                RecordJson.appendString(sb, labels.name(i));
-                sb.append(':');
-                RecordJson.appendString(sb, labels.value(i));
-            }
-            sb.append("},\"values\":[");
-            for (int i = 0; i < stream.entries().size(); i++) {
-                LokiEntry e = stream.entries().get(i);
-                if (i > 0) sb.append(',');
-                sb.append("[\"").append(e.timeNanos()).append("\",");
-                RecordJson.appendString(sb, e.line());
-                if (!e.metadata().isEmpty()) {
-                    sb.append(",{");
-                    for (int m = 0; m < e.metadata().size(); m++) {
-                        if (m > 0) sb.append(',');
-                        RecordJson.appendString(sb, e.metadata().get(m).name());
-                        sb.append(':');
-                        RecordJson.appendString(sb, e.metadata().get(m).value());
-                    }
-                    sb.append('}');
-                }
-                sb.append(']');
-            }
-            sb.append("]}");
-        }
-        sb.append("]}");
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

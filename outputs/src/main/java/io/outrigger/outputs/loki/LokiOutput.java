@@ -1,21 +1,24 @@
 package io.outrigger.outputs.loki;
 
+import io.outrigger.core.event.JsonBuffer;
 import io.outrigger.core.event.Labels;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.AuthHeader;
 import io.outrigger.outputs.common.PemTls;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,34 +29,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
-import okhttp3.Credentials;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
  * Pushes batches to Loki's {@code /loki/api/v1/push}. Per send it renders each record's line, rejects locally what
- * Loki would refuse anyway ({@code max_line_bytes}: reason {@code too_large}; no labels: {@code no_labels}; the
+ * Loki would refuse anyway ({@code max_line_bytes}: reason {@code too_large}; no labels: {@code invalid_record}; the
  * {@code out_of_order: drop} guard: {@code out_of_order}), groups the rest by tenant (one request each, in
  * parallel) and by stream, and classifies Loki's answers with {@link LokiResponseClassifier}.
  *
+ * <p><b>Refused entries.</b> Loki answers 400 to a push with some invalid entries (too old, too new, too long)
+ * after storing the valid ones, and names only one refused entry. The answer is {@code Split}: the shared sender
+ * sends the push again in halves, down to the single refused entries, which it dead-letters with Loki's message.
+ * Sending a stored entry again is harmless: Loki answers an identical entry with success and stores it once.
+ *
+ * <p>Loki's message for a too old entry names its oldest acceptable timestamp, so the first such answer tells
+ * this output Loki's {@code reject_old_samples_max_age}: from then on it rejects entries older than that (with a
+ * minute of slack for the clocks) before sending, and the halves of the refused push go without them.
+ *
  * <p><b>Rate limits.</b> Loki answers 429 without Retry-After, and answers 429 every time to a push larger than
- * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again, this
- * output sends it again at once, itself, in two halves one after the other (an async chain, no sleeping) and
- * answers per record: what a half delivered is done, what still got 429 is retryable and comes back as a smaller
- * batch, which is split again. A single record still refused after that is rejected ({@code rate_limited}).
+ * its burst size. So once a batch has been tried more than {@value #SPLIT_AFTER_ATTEMPTS} times and gets 429 again,
+ * the answer is {@code Split(too_large)}: the shared sender sends it in halves.
  *
  * <p><b>Out of order.</b> The newest timestamp delivered per tenant and stream is remembered (up to
  * {@value #MAX_TRACKED_STREAMS} streams, then forgotten all at once); an entry older than it is sent anyway
  * ({@code accept}), rejected ({@code drop}) or sent with that newest timestamp ({@code clamp}). Batches in flight
- * at once are not ordered against each other (Loki 2.4+ accepts unordered writes within an hour).
+ * at once are not ordered against each other (Loki 2.4+ accepts unordered writes within an hour); a batch waiting
+ * for its retry holds later ones back ({@link #keepsOrder()}).
  *
  * <p>Label names that are not valid Prometheus names ({@code app.kubernetes.io/name}) are sent with every invalid
  * character replaced by {@code _}; record labels win over static {@code labels} of the same name.
@@ -61,38 +71,36 @@ import okhttp3.Response;
 final class LokiOutput implements Output {
 
     static final int SPLIT_AFTER_ATTEMPTS = 5;
-    static final int UNHEALTHY_AFTER_CONNECTION_FAILURES = 3;
     static final int MAX_TRACKED_STREAMS = 100_000;
+    /** Slack between our clock and Loki's before an entry is refused here as too old. */
+    static final Duration MAX_AGE_SLACK = Duration.ofMinutes(1);
+    private static final Pattern OLDEST_ACCEPTABLE = Pattern.compile(
+            "oldest acceptable timestamp is: (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?) ([+-]\\d\\d)(\\d\\d)");
     static final String PUSH_PATH = "loki/api/v1/push";
 
     private static final System.Logger LOG = System.getLogger(LokiOutput.class.getName());
-    private static final MediaType PROTOBUF = MediaType.get(LokiEncoder.PROTOBUF_TYPE);
-    private static final MediaType JSON = MediaType.get(LokiEncoder.JSON_TYPE);
 
     private final LokiOutputConfig cfg;
     private final OkHttpClient client;
     private final HttpUrl pushUrl;
     private final LokiResponseClassifier classifier;
     private final LineRenderer renderer;
+    private final LokiPushEncoder encoder;
     private final Labels staticLabels;
     private final boolean json;
     private final long maxLineBytes;
     private final String outOfOrder;
-    private final String basicAuth;
+    private final AuthHeader authorization;
     /** tenant -> stream -> newest delivered time (nanoseconds). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> newestDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
-    private final AtomicInteger connectionFailures = new AtomicInteger();
-    private volatile boolean configFailing; // the last answer was 401, 403 or 404
-    private volatile CachedToken tokenFromFile;
+    private final InstantSource clock;
+    /** Loki's reject_old_samples_max_age as learnt from its answers (see class doc); null until one says. */
+    private volatile Duration maxAge;
 
     private final CounterDataPoint outOfOrderAccepted;
     private final CounterDataPoint outOfOrderDropped;
     private final CounterDataPoint outOfOrderClamped;
-    private final CounterDataPoint authFailures;
-    private final CounterDataPoint rateLimitSplits;
-
-    private record CachedToken(FileTime modified, String header) {}
 
     LokiOutput(LokiOutputConfig cfg, ComponentContext ctx, OkHttpClient client) {
         this.cfg = cfg;
@@ -100,23 +108,20 @@ final class LokiOutput implements Output {
         HttpUrl base = HttpUrl.get(cfg.url());
         this.pushUrl = base.newBuilder().encodedPath(joinPath(base.encodedPath())).build();
         this.classifier = new LokiResponseClassifier(ctx.clock());
+        this.clock = ctx.clock();
         this.renderer = LineRenderer.of(cfg.lineFormat(), cfg.template());
+        this.encoder = new LokiPushEncoder(cfg.concurrency() + 1);
         this.staticLabels = sanitize(Labels.of(cfg.labels()));
         this.json = cfg.encoding().equals("json");
         this.maxLineBytes = cfg.maxLineBytes().bytes();
         this.outOfOrder = cfg.outOfOrder();
-        this.basicAuth = cfg.basicAuth() == null ? null
-                : Credentials.basic(cfg.basicAuth().username(), cfg.basicAuth().password().reveal(), StandardCharsets.UTF_8);
+        this.authorization = AuthHeader.of(cfg.auth());
         String name = ctx.name();
         Counter ooo = ctx.metrics().counter("outrigger_output_loki_entries_out_of_order_total",
                 "Entries older than the newest delivered for their stream, by what was done with them", "output", "action");
         outOfOrderAccepted = ooo.labelValues(name, "accepted");
         outOfOrderDropped = ooo.labelValues(name, "dropped");
         outOfOrderClamped = ooo.labelValues(name, "clamped");
-        authFailures = ctx.metrics().counter("outrigger_output_loki_auth_failures_total",
-                "Pushes Loki refused with 401 or 403 (retried)", "output").labelValues(name);
-        rateLimitSplits = ctx.metrics().counter("outrigger_output_loki_rate_limit_splits_total",
-                "Batches sent again in halves after repeated 429 answers", "output").labelValues(name);
     }
 
     /** The OkHttp client for one output: a connection pool and dispatcher sized to its concurrency. */
@@ -154,6 +159,7 @@ final class LokiOutput implements Output {
         Map<String, List<LokiEntry>> byTenant = new LinkedHashMap<>();
         Map<Labels, String> streamOf = new HashMap<>(); // record labels -> stream text, merged and rendered once
         Map<String, Labels> labelsOf = new HashMap<>(); // stream text -> merged labels (for the JSON body)
+        JsonBuffer lines = encoder.lineBuffer(); // every line of this send, UTF-8; the entries point into it
         for (int i = 0; i < records.size(); i++) {
             LogRecord r = records.get(i);
             String stream = streamOf.get(r.labels());
@@ -164,26 +170,33 @@ final class LokiOutput implements Output {
                 labelsOf.putIfAbsent(stream, labels);
             }
             if (stream.isEmpty()) {
-                results[i] = new SendResult.Rejected("no_labels",
+                results[i] = new SendResult.Rejected(Reason.INVALID_RECORD,
                         "record has no labels and Loki needs at least one per stream (set static labels)");
                 continue;
             }
-            String line = renderer.render(r);
-            long size = utf8Length(line);
+            int lineStart = lines.length();
+            renderer.render(r, lines);
+            int size = lines.length() - lineStart;
             if (size > maxLineBytes) {
-                results[i] = new SendResult.Rejected("too_large",
+                results[i] = new SendResult.Rejected(Reason.TOO_LARGE,
                         "line of " + size + " bytes is over max_line_bytes (" + maxLineBytes + ")");
                 continue;
             }
             String tenant = tenantOf(r);
             long ts = r.timeNanos();
+            Duration age = maxAge;
+            if (age != null && ts < oldestAcceptableNanos(age)) {
+                results[i] = new SendResult.Rejected(Reason.BAD_REQUEST, "entry has timestamp too old: " + Instant.ofEpochSecond(0, ts)
+                        + ", older than Loki's reject_old_samples_max_age (" + age.toSeconds() + "s, from its answer) allows");
+                continue;
+            }
             Map<String, Long> tenantNewest = newestDelivered.get(tenant);
             Long newest = tenantNewest == null ? null : tenantNewest.get(stream);
             if (newest != null && ts < newest) {
                 switch (outOfOrder) {
                     case "drop" -> {
                         outOfOrderDropped.inc();
-                        results[i] = new SendResult.Rejected("out_of_order",
+                        results[i] = new SendResult.Rejected(Reason.OUT_OF_ORDER,
                                 "entry is older than the newest delivered for stream " + stream);
                         continue;
                     }
@@ -194,43 +207,28 @@ final class LokiOutput implements Output {
                     default -> outOfOrderAccepted.inc();
                 }
             }
-            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, line, metadataOf(r)));
+            byTenant.computeIfAbsent(tenant, t -> new ArrayList<>()).add(new LokiEntry(i, stream, ts, lines, lineStart, size, metadataOf(r)));
         }
         List<CompletableFuture<Void>> pushes = new ArrayList<>(byTenant.size());
         for (Map.Entry<String, List<LokiEntry>> t : byTenant.entrySet()) {
-            pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch.attempt(), results));
+            pushes.add(push(t.getKey(), t.getValue(), labelsOf, batch, results));
         }
-        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenApply(v -> combine(results));
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> encoder.release(lines))
+                .thenApply(v -> combine(results));
     }
 
-    /** Pushes one tenant's entries; on a 429 past the cap, sends them again in two halves (see class doc). */
+    /** Pushes one tenant's entries; a 429 past the cap means too large for Loki's burst size (see class doc). */
     private CompletableFuture<Void> push(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf,
-                                         int attempt, SendResult[] results) {
-        return post(tenant, entries, labelsOf).thenCompose(res -> {
-            if (!(attempt > SPLIT_AFTER_ATTEMPTS && isRateLimited(res))) {
-                record(tenant, entries, res, results);
-                return CompletableFuture.completedFuture(null);
+                                         Batch batch, SendResult[] results) {
+        int attempt = batch.attempt();
+        return post(tenant, entries, labelsOf, batch).thenAccept(res -> {
+            if (attempt > SPLIT_AFTER_ATTEMPTS && res instanceof SendResult.Retryable r && r.reason() == Reason.RATE_LIMITED) {
+                res = new SendResult.Split(Reason.TOO_LARGE, "still rate limited after " + attempt
+                        + " attempts: larger than Loki's ingestion_burst_size_mb? " + r.detail());
             }
-            if (entries.size() == 1) {
-                String detail = ((SendResult.Retryable) res).detail();
-                record(tenant, entries, new SendResult.Rejected("rate_limited",
-                        "still rate limited after " + attempt + " attempts; a single entry over Loki's burst size? " + detail), results);
-                return CompletableFuture.completedFuture(null);
-            }
-            rateLimitSplits.inc();
-            List<LokiEntry> first = entries.subList(0, entries.size() / 2);
-            List<LokiEntry> second = entries.subList(entries.size() / 2, entries.size());
-            return post(tenant, first, labelsOf)
-                    .thenCompose(r1 -> {
-                        record(tenant, first, r1, results);
-                        return post(tenant, second, labelsOf);
-                    })
-                    .thenAccept(r2 -> record(tenant, second, r2, results));
+            record(tenant, entries, res, results);
         });
-    }
-
-    private static boolean isRateLimited(SendResult r) {
-        return r instanceof SendResult.Retryable x && x.reason().equals("http_429");
     }
 
     private void record(String tenant, List<LokiEntry> entries, SendResult res, SendResult[] results) {
@@ -251,66 +249,66 @@ final class LokiOutput implements Output {
         }
     }
 
-    private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf) {
+    private CompletableFuture<SendResult> post(String tenant, List<LokiEntry> entries, Map<String, Labels> labelsOf, Batch batch) {
         Request request;
+        LokiPushEncoder.Body body = null;
         try {
-            List<LokiEncoder.Stream> streams = LokiEncoder.group(new ArrayList<>(entries));
-            RequestBody body = json
-                    ? RequestBody.create(LokiEncoder.jsonBody(streams, labelsOf), JSON)
-                    : RequestBody.create(LokiEncoder.protobufBody(streams), PROTOBUF);
+            body = encoder.encode(LokiEncoder.group(new ArrayList<>(entries)), json, labelsOf);
+            // batch.max_bytes counts the body before Snappy: what Loki's rate limits count is the lines inside
+            batch.encoded(body.encodedBytes());
             Request.Builder rb = new Request.Builder().url(pushUrl).post(body);
             if (!tenant.isEmpty()) rb.header("X-Scope-OrgID", tenant);
-            String auth = authorization();
+            String auth = authorization.value();
             if (auth != null) rb.header("Authorization", auth);
             request = rb.build();
         } catch (IOException | RuntimeException e) {
+            if (body != null) body.release();
             // an unreadable token file or an encoding failure: retried, so a fixed file takes effect
-            return CompletableFuture.completedFuture(new SendResult.Retryable("local_error", e.getMessage()));
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, e.getMessage()));
         }
         CompletableFuture<SendResult> f = new CompletableFuture<>();
+        LokiPushEncoder.Body sent = body;
+        f.whenComplete((r, e) -> sent.release()); // the call is over: OkHttp writes the body no more
         client.newCall(request).enqueue(new Callback() {
             @Override public void onFailure(Call call, IOException e) {
-                if (connectionFailures.incrementAndGet() == UNHEALTHY_AFTER_CONNECTION_FAILURES) {
-                    LOG.log(System.Logger.Level.WARNING, "Loki at {0} unreachable: {1}", pushUrl.redact(), e.toString());
-                }
                 f.complete(LokiResponseClassifier.classifyFailure(e));
             }
 
             @Override public void onResponse(Call call, Response response) {
                 try (response) {
                     String text = response.code() >= 300 ? response.body().string() : "";
-                    connectionFailures.set(0);
                     SendResult res = classifier.classify(response.code(), text, response.header("Retry-After"));
-                    boolean misconfigured = LokiResponseClassifier.isConfigFailure(res);
-                    if (LokiResponseClassifier.isAuthFailure(res)) authFailures.inc();
-                    if (misconfigured && !configFailing) {
-                        LOG.log(System.Logger.Level.WARNING, "Loki at {0} refuses pushes (check url, credentials, tenant): {1}",
-                                pushUrl.redact(), ((SendResult.Retryable) res).detail());
-                    }
-                    configFailing = misconfigured;
+                    if (response.code() == 400) learnMaxAge(text);
                     f.complete(res);
                 } catch (IOException | RuntimeException e) {
-                    connectionFailures.incrementAndGet();
-                    f.complete(new SendResult.Retryable("connection", "reading the answer failed: " + e.getMessage()));
+                    f.complete(new SendResult.Retryable(Reason.CONNECTION, "reading the answer failed: " + e.getMessage()));
                 }
             }
         });
         return f;
     }
 
-    private String authorization() throws IOException {
-        if (basicAuth != null) return basicAuth;
-        if (cfg.bearerToken() != null) return "Bearer " + cfg.bearerToken().reveal();
-        Path file = cfg.bearerTokenFile();
-        if (file == null) return null;
-        // re-read when the file changes: Kubernetes rotates projected service account tokens
-        FileTime modified = Files.getLastModifiedTime(file);
-        CachedToken cached = tokenFromFile;
-        if (cached == null || !cached.modified().equals(modified)) {
-            cached = new CachedToken(modified, "Bearer " + Files.readString(file, StandardCharsets.UTF_8).strip());
-            tokenFromFile = cached;
+    /** The oldest timestamp Loki accepts now, less the slack, in nanoseconds. */
+    private long oldestAcceptableNanos(Duration age) {
+        Instant oldest = clock.instant().minus(age).minus(MAX_AGE_SLACK);
+        return oldest.getEpochSecond() * 1_000_000_000L + oldest.getNano();
+    }
+
+    /** Learns Loki's maximum entry age from a 400 that names its oldest acceptable timestamp. */
+    private void learnMaxAge(String body) {
+        Instant oldest = oldestAcceptable(body);
+        if (oldest != null) maxAge = Duration.between(oldest, clock.instant());
+    }
+
+    /** The "oldest acceptable timestamp" of Loki's too-old message (Go's time format), or null. */
+    static Instant oldestAcceptable(String body) {
+        Matcher m = OLDEST_ACCEPTABLE.matcher(body == null ? "" : body);
+        if (!m.find()) return null;
+        try {
+            return OffsetDateTime.parse(m.group(1) + "T" + m.group(2) + m.group(3) + ":" + m.group(4)).toInstant();
+        } catch (DateTimeException e) {
+            return null;
         }
-        return cached.header();
     }
 
     private Labels merge(Labels recordLabels) {
@@ -358,20 +356,6 @@ final class LokiOutput implements Output {
         return out;
     }
 
-    static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
-    }
-
     /** One answer when every record got the same, else per record. */
     static SendResult combine(SendResult[] results) {
         if (results.length == 0) return SendResult.DELIVERED;
@@ -380,9 +364,8 @@ final class LokiOutput implements Output {
         return first;
     }
 
-    @Override public boolean isHealthy() {
-        return connectionFailures.get() < UNHEALTHY_AFTER_CONNECTION_FAILURES && !configFailing;
-    }
+    /** Loki keeps entries per stream in order of arrival (see class doc). */
+    @Override public boolean keepsOrder() { return true; }
 
     @Override public void close() {
         client.dispatcher().executorService().shutdown();

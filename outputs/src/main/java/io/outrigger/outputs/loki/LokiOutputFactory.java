@@ -51,9 +51,7 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         }
         if (c.tenantId() != null) checkTenant(p, c.tenantId());
         if (c.tenantIdField() != null && c.tenantIdField().isBlank()) p.add(new ConfigProblem("tenant_id_field", "must be a field name"));
-        LokiOutputConfig.BasicAuth basic = c.basicAuth();
-        HttpChecks.auth(p, basic != null, basic == null ? null : basic.username(), basic == null ? null : basic.password(),
-                c.bearerToken(), c.bearerTokenFile());
+        HttpChecks.auth(p, c.auth(), false);
         HttpChecks.tls(p, c.tls());
         HttpChecks.timeout(p, c.timeout());
         if (c.maxLineBytes().bytes() < 1) p.add(new ConfigProblem("max_line_bytes", "must be at least 1B"));
@@ -79,7 +77,7 @@ public final class LokiOutputFactory implements OutputFactory<LokiOutputConfig> 
         if (u.getRawQuery() != null || u.getRawFragment() != null) {
             p.add(new ConfigProblem("url", "\"" + u + "\" must not have a query or fragment (/loki/api/v1/push is appended to it)"));
         } else if (u.getUserInfo() != null) {
-            p.add(new ConfigProblem("url", "put credentials in basic_auth, not in the URL"));
+            p.add(new ConfigProblem("url", "put credentials in auth (username/password), not in the URL"));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.outrigger.outputs.promrw;
 
 import io.outrigger.core.config.BatchConfig;
+import io.outrigger.core.config.HttpAuth;
 import io.outrigger.core.config.OutputSettings;
 import io.outrigger.core.config.RetryConfig;
 import io.outrigger.core.config.Secret;
@@ -21,8 +22,7 @@ import java.util.TreeMap;
  *     type: prometheus_remote_write
  *     url: http://prometheus:9090/api/v1/write
  *     timeout: 30s                  # per request, default 30s
- *     basic_auth: {username: agent, password: ${PROM_PASSWORD}}   # or
- *     bearer_token: ${PROM_TOKEN}   # not both
+ *     auth: {username: agent, password: ${PROM_PASSWORD}}   # or {bearer_token: ...} or {bearer_token_file: ...}
  *     headers: {X-Scope-OrgID: team-a}  # extra headers; values are masked like secrets (API keys go here)
  *     tls: {ca_file: /etc/ssl/ca.pem, cert_file: ..., key_file: ..., insecure_skip_verify: false}
  *     batch: {max_records: 2000, max_bytes: 1MiB, max_wait: 1s}
@@ -30,11 +30,12 @@ import java.util.TreeMap;
  *     concurrency: 1                # more than 1 may reorder a series' samples, which Prometheus rejects
  * </pre>
  */
-public record PromRemoteWriteConfig(String url, BasicAuth basicAuth, Secret bearerToken, TlsConfig tls, Duration timeout,
+public record PromRemoteWriteConfig(String url, HttpAuth auth, TlsConfig tls, Duration timeout,
                                     Map<String, Secret> headers, BatchConfig batch, RetryConfig retry, Integer concurrency)
         implements OutputSettings {
 
     public PromRemoteWriteConfig {
+        if (auth == null) auth = HttpAuth.NONE;
         if (tls == null) tls = TlsConfig.DEFAULT;
         if (timeout == null) timeout = Duration.ofSeconds(30);
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
@@ -42,7 +43,4 @@ public record PromRemoteWriteConfig(String url, BasicAuth basicAuth, Secret bear
         if (retry == null) retry = RetryConfig.DEFAULT;
         if (concurrency == null) concurrency = 1;
     }
-
-    /** HTTP basic authentication. */
-    public record BasicAuth(String username, Secret password) {}
 }

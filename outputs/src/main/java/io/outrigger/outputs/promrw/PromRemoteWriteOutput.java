@@ -4,7 +4,9 @@ import io.outrigger.core.config.Secret;
 import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
+import io.outrigger.outputs.common.AuthHeader;
 import io.outrigger.outputs.common.HttpResponses;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.Credentials;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -25,8 +26,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Sends a batch as one snappy-compressed remote write request. Records that are not metric samples (a log pipeline
- * routed here by mistake) or whose name or labels Prometheus would refuse are rejected one by one (reasons
- * {@code not_a_metric}, {@code invalid_series}) so they reach dead letters and are counted, instead of failing the
+ * routed here by mistake) or whose name or labels Prometheus would refuse are rejected one by one (reason
+ * {@code invalid_record}, the detail saying which) so they reach dead letters and are counted, instead of failing the
  * whole request or being retried forever.
  */
 final class PromRemoteWriteOutput implements Output {
@@ -37,31 +38,25 @@ final class PromRemoteWriteOutput implements Output {
     private final OkHttpClient client;
     private final PromRemoteWriteConfig config;
     private final InstantSource clock;
-    private final String authorization;
-    private volatile boolean healthy = true;
+    private final AuthHeader authorization;
 
     PromRemoteWriteOutput(PromRemoteWriteConfig config, OkHttpClient client, InstantSource clock) {
         this.config = config;
         this.client = client;
         this.clock = clock;
-        if (config.basicAuth() != null) {
-            authorization = Credentials.basic(config.basicAuth().username(), config.basicAuth().password().reveal());
-        } else if (config.bearerToken() != null && !config.bearerToken().isEmpty()) {
-            authorization = "Bearer " + config.bearerToken().reveal();
-        } else {
-            authorization = null;
-        }
+        this.authorization = AuthHeader.of(config.auth());
     }
 
     @Override public CompletableFuture<SendResult> send(Batch batch) {
         List<LogRecord> records = batch.records();
         WriteRequestEncoder.Encoded enc = WriteRequestEncoder.encode(records);
         if (enc.samples() == 0) return CompletableFuture.completedFuture(perRecord(enc.skipped(), null));
+        batch.encoded(enc.bytes().length);
         byte[] body;
         try {
             body = Snappy.compress(enc.bytes());
         } catch (IOException e) {
-            return CompletableFuture.completedFuture(new SendResult.Retryable("encoding", "snappy: " + e.getMessage()));
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, "snappy: " + e.getMessage()));
         }
         Request.Builder rb = new Request.Builder().url(config.url())
                 .header("Content-Encoding", "snappy")
@@ -69,13 +64,17 @@ final class PromRemoteWriteOutput implements Output {
                 .header("User-Agent", USER_AGENT)
                 .post(RequestBody.create(body, PROTOBUF));
         for (Map.Entry<String, Secret> h : config.headers().entrySet()) rb.header(h.getKey(), h.getValue().reveal());
-        if (authorization != null) rb.header("Authorization", authorization);
+        try {
+            String auth = authorization.value();
+            if (auth != null) rb.header("Authorization", auth);
+        } catch (IOException e) { // an unreadable token file: retried, so a fixed file takes effect
+            return CompletableFuture.completedFuture(new SendResult.Retryable(Reason.INTERNAL, "auth.bearer_token_file: " + e.getMessage()));
+        }
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         Call call = client.newCall(rb.build());
         call.enqueue(new Callback() {
             @Override public void onFailure(Call c, IOException e) {
-                healthy = false;
-                String reason = HttpResponses.isTimeout(e) ? "timeout" : "connection";
+                Reason reason = HttpResponses.isTls(e) ? Reason.TLS : HttpResponses.isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION;
                 result.complete(new SendResult.Retryable(reason, e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
 
@@ -87,10 +86,9 @@ final class PromRemoteWriteOutput implements Output {
                         text = rbody == null ? "" : readCapped(rbody);
                     }
                     SendResult r = ResponseClassifier.classify(response.code(), response.header("Retry-After"), text, clock);
-                    healthy = !(r instanceof SendResult.Retryable);
                     result.complete(perRecord(enc.skipped(), r));
                 } catch (RuntimeException | IOException e) {
-                    result.complete(new SendResult.Retryable("connection", "reading the answer: " + e.getMessage()));
+                    result.complete(new SendResult.Retryable(Reason.CONNECTION, "reading the answer: " + e.getMessage()));
                 }
             }
         });
@@ -104,7 +102,7 @@ final class PromRemoteWriteOutput implements Output {
         if (!any) return forSent;
         List<SendResult> out = new ArrayList<>(skipped.length);
         for (String s : skipped) {
-            out.add(s == null ? forSent : new SendResult.Rejected(s, s.equals(WriteRequestEncoder.NOT_A_METRIC)
+            out.add(s == null ? forSent : new SendResult.Rejected(Reason.INVALID_RECORD, s.equals(WriteRequestEncoder.NOT_A_METRIC)
                     ? "record is not a metric sample (a log pipeline routed to a prometheus_remote_write output?)"
                     : "invalid metric or label name"));
         }
@@ -118,8 +116,6 @@ final class PromRemoteWriteOutput implements Output {
         long n = Math.min(4096, src.getBuffer().size());
         return src.getBuffer().readString(n, java.nio.charset.StandardCharsets.UTF_8);
     }
-
-    @Override public boolean isHealthy() { return healthy; }
 
     @Override public void close() {
         client.dispatcher().executorService().shutdown();

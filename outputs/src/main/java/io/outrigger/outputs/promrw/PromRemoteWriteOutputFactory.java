@@ -29,15 +29,13 @@ public final class PromRemoteWriteOutputFactory implements OutputFactory<PromRem
         if (u != null && u.getScheme().equalsIgnoreCase("http") && (c.tls().caFile() != null || c.tls().certFile() != null)) {
             p.add(new ConfigProblem("tls", "set for an http:// url: use https:// or remove tls"));
         }
-        PromRemoteWriteConfig.BasicAuth basic = c.basicAuth();
-        HttpChecks.auth(p, basic != null, basic == null ? null : basic.username(), basic == null ? null : basic.password(),
-                c.bearerToken(), null);
+        HttpChecks.auth(p, c.auth(), false);
         HttpChecks.timeout(p, c.timeout());
         for (String h : c.headers().keySet()) {
             if (c.headers().get(h) == null) p.add(new ConfigProblem("headers." + h, "needs a value"));
             if (PROTOCOL_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
                 p.add(new ConfigProblem("headers." + h, "is set by the output itself and cannot be overridden"
-                        + (h.equalsIgnoreCase("authorization") ? " (use basic_auth or bearer_token)" : "")));
+                        + (h.equalsIgnoreCase("authorization") ? " (use auth)" : "")));
             }
         }
         HttpChecks.tls(p, c.tls());

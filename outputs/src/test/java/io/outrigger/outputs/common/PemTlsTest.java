@@ -71,7 +71,7 @@ class PemTlsTest {
     }
 
     @Test void caFileReplacesTheTrustedRoots() throws Exception {
-        PemTls.Material m = PemTls.build(new TlsConfig(certPem, null, null, null));
+        PemTls.Material m = PemTls.build(new TlsConfig(certPem, null, null, null, null));
         assertNotNull(m);
         assertFalse(m.skipHostnameVerification());
         assertArrayEquals(new X509Certificate[] {cert}, m.trustManager().getAcceptedIssuers());
@@ -80,14 +80,14 @@ class PemTlsTest {
     }
 
     @Test void clientCertificateAndKeyLoad() throws Exception {
-        PemTls.Material m = PemTls.build(new TlsConfig(null, certPem, keyPem, null));
+        PemTls.Material m = PemTls.build(new TlsConfig(null, certPem, keyPem, null, null));
         assertNotNull(m.context());
         // no ca_file: the JDK's roots, which do not include the self-signed certificate
         assertThrows(CertificateException.class, () -> m.trustManager().checkServerTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA"));
     }
 
     @Test void insecureSkipVerifyTrustsAnythingAndSkipsHostNames() throws Exception {
-        PemTls.Material m = PemTls.build(new TlsConfig(null, null, null, true));
+        PemTls.Material m = PemTls.build(new TlsConfig(null, null, null, true, null));
         assertTrue(m.skipHostnameVerification());
         m.trustManager().checkServerTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA");
     }
@@ -157,7 +157,7 @@ class PemTlsTest {
         assertTrue(e.getMessage().startsWith("ca_file " + notPem + ": "), e.getMessage());
         Path empty = Files.writeString(dir.resolve("empty.pem"), "");
         GeneralSecurityException e2 = assertThrows(GeneralSecurityException.class,
-                () -> PemTls.build(new TlsConfig(null, empty, keyPem, null)));
+                () -> PemTls.build(new TlsConfig(null, empty, keyPem, null, null)));
         assertTrue(e2.getMessage().startsWith("cert_file " + empty + ": "), e2.getMessage());
         assertEquals(List.of(cert), PemTls.readCertificates("ca_file", certPem));
     }

@@ -12,6 +12,7 @@ import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Origin;
 import io.outrigger.core.event.RecordJson;
 import io.outrigger.core.event.Value;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -81,7 +82,7 @@ class BulkEncoderTest {
         assertEquals(2, lines.length);
         assertEquals("{\"index\":{\"_index\":\"logs-pay\"}}", lines[0]);
         SendResult.Rejected rejected = assertInstanceOf(SendResult.Rejected.class, e.upFront()[0]);
-        assertEquals("bad_index", rejected.reason());
+        assertEquals("invalid_record", rejected.reason().label());
         assertEquals("index template \"logs-%{[team]}\": record has no value for [team]", rejected.detail());
         assertNull(e.upFront()[1]);
     }

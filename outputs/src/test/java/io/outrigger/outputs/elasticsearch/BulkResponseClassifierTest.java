@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,17 +32,17 @@ class BulkResponseClassifierTest {
         assertEquals(5, per.size());
         assertEquals(SendResult.DELIVERED, per.get(0));
         SendResult.Rejected mapping = assertInstanceOf(SendResult.Rejected.class, per.get(1));
-        assertEquals("bad_request", mapping.reason());
+        assertEquals("bad_request", mapping.reason().label());
         assertEquals("document_parsing_exception: [1:95] failed to parse field [status] of type [long] in document with id "
                 + "'pX1a0rwhdQmKcW2W6DdZVg'. Preview of field's value: '{code=500}' (caused by illegal_argument_exception: "
                 + "Cannot parse object as number)", mapping.detail());
         SendResult.Retryable throttled = assertInstanceOf(SendResult.Retryable.class, per.get(2));
-        assertEquals("http_429", throttled.reason());
+        assertEquals("rate_limited", throttled.reason().label());
         assertTrue(throttled.detail().startsWith("es_rejected_execution_exception: rejected execution"), throttled.detail());
         // 409 on a deterministic create: the document is already there
         assertEquals(SendResult.DELIVERED, per.get(3));
         SendResult.Retryable unavailable = assertInstanceOf(SendResult.Retryable.class, per.get(4));
-        assertEquals("server_error", unavailable.reason());
+        assertEquals("server_error", unavailable.reason().label());
         assertTrue(unavailable.detail().contains("unavailable_shards_exception"), unavailable.detail());
     }
 
@@ -50,7 +51,7 @@ class BulkResponseClassifierTest {
         SendResult r = new BulkResponseClassifier(false, CLOCK).classifyItems(Fixtures.resource("bulk-mixed.json"), sent(5));
         SendResult.Rejected conflict = assertInstanceOf(SendResult.Rejected.class,
                 assertInstanceOf(SendResult.PerRecord.class, r).results().get(3));
-        assertEquals("conflict", conflict.reason());
+        assertEquals("conflict", conflict.reason().label());
         assertTrue(conflict.detail().startsWith("version_conflict_engine_exception: "), conflict.detail());
     }
 
@@ -63,7 +64,7 @@ class BulkResponseClassifierTest {
     void allItemsThrottledIsOneRetryable() {
         SendResult r = new BulkResponseClassifier(false, CLOCK).classifyItems(Fixtures.resource("bulk-all-429.json"), sent(2));
         SendResult.Retryable retry = assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals("http_429", retry.reason());
+        assertEquals("rate_limited", retry.reason().label());
         assertTrue(retry.detail().startsWith("all 2 documents, first: es_rejected_execution_exception"), retry.detail());
     }
 
@@ -77,7 +78,7 @@ class BulkResponseClassifierTest {
 
     @Test
     void upFrontRejectionsAreMergedInBatchOrder() {
-        SendResult badIndex = new SendResult.Rejected("bad_index", "no team");
+        SendResult badIndex = new SendResult.Rejected(Reason.INVALID_RECORD, "no team");
         BulkEncoder.Encoded e = new BulkEncoder.Encoded(new byte[0], new int[] {0, 2}, new SendResult[] {null, badIndex, null});
         SendResult r = new BulkResponseClassifier(false, CLOCK).classifyItems(Fixtures.resource("bulk-ok.json"), e);
         assertEquals(List.of(SendResult.DELIVERED, badIndex, SendResult.DELIVERED), assertInstanceOf(SendResult.PerRecord.class, r).results());
@@ -87,24 +88,24 @@ class BulkResponseClassifierTest {
     void itemCountMismatchOrGarbageIsRetryableBadResponse() {
         BulkResponseClassifier c = new BulkResponseClassifier(false, CLOCK);
         SendResult.Retryable mismatch = assertInstanceOf(SendResult.Retryable.class, c.classifyItems(Fixtures.resource("bulk-mixed.json"), sent(3)));
-        assertEquals("bad_response", mismatch.reason());
+        assertEquals("server_error", mismatch.reason().label());
         assertEquals("bulk response has 5 items for 3 documents sent", mismatch.detail());
         SendResult.Retryable garbage = assertInstanceOf(SendResult.Retryable.class,
                 c.classifyItems("<html>gateway</html>".getBytes(StandardCharsets.UTF_8), sent(1)));
-        assertEquals("bad_response", garbage.reason());
+        assertEquals("server_error", garbage.reason().label());
     }
 
     @Test
     void wholeRequestStatuses() {
         BulkResponseClassifier c = new BulkResponseClassifier(false, CLOCK);
         SendResult.Retryable throttled = assertInstanceOf(SendResult.Retryable.class, c.classifyStatus(429, "7", Fixtures.resource("error-429.json")));
-        assertEquals("http_429", throttled.reason());
+        assertEquals("rate_limited", throttled.reason().label());
         assertEquals(Duration.ofSeconds(7), throttled.retryAfter());
         assertEquals("HTTP 429: es_rejected_execution_exception: rejected execution of coordinating operation", throttled.detail());
 
         SendResult.Retryable dated = assertInstanceOf(SendResult.Retryable.class,
                 c.classifyStatus(503, "Fri, 27 Nov 2026 05:00:30 GMT", "Service Unavailable".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("server_error", dated.reason());
+        assertEquals("server_error", dated.reason().label());
         assertEquals(Duration.ofSeconds(30), dated.retryAfter());
         assertEquals("HTTP 503: Service Unavailable", dated.detail());
 
@@ -113,12 +114,12 @@ class BulkResponseClassifierTest {
         assertEquals("HTTP 502: empty body", noHeader.detail());
 
         SendResult.Rejected bad = assertInstanceOf(SendResult.Rejected.class, c.classifyStatus(400, null, Fixtures.resource("error-newline.json")));
-        assertEquals("bad_request", bad.reason());
+        assertEquals("bad_request", bad.reason().label());
         assertTrue(bad.detail().startsWith("HTTP 400: illegal_argument_exception: The bulk request must be terminated by a newline"), bad.detail());
 
-        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, c.classifyStatus(413, null, new byte[0])).reason());
-        assertEquals("unauthorized", assertInstanceOf(SendResult.Retryable.class, c.classifyStatus(401, null, new byte[0])).reason());
-        assertEquals("client_error", assertInstanceOf(SendResult.Rejected.class, c.classifyStatus(405, null, new byte[0])).reason());
+        assertEquals("too_large", assertInstanceOf(SendResult.Split.class, c.classifyStatus(413, null, new byte[0])).reason().label());
+        assertEquals("auth", assertInstanceOf(SendResult.Retryable.class, c.classifyStatus(401, null, new byte[0])).reason().label());
+        assertEquals("bad_request", assertInstanceOf(SendResult.Rejected.class, c.classifyStatus(405, null, new byte[0])).reason().label());
     }
 
     @Test

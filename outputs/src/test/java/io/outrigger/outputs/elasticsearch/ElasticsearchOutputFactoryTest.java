@@ -68,7 +68,7 @@ class ElasticsearchOutputFactoryTest {
                 "data_stream: index and data_stream are mutually exclusive: set one of them",
                 "index: invalid date pattern \"yyyy.MM.ddbb\" in %{+yyyy.MM.ddbb}: Unknown pattern letter: b",
                 "id: \"random\" is not one of auto, deterministic",
-                "auth: username/password and api_key are mutually exclusive: set one of them",
+                "auth: username/password and api_key are both set: choose one",
                 "tls.ca_file: no such file: /nonexistent/ca.pem",
                 "timeout: must be positive"),
                 problems("""
@@ -93,7 +93,7 @@ class ElasticsearchOutputFactoryTest {
                 .replace("FP", "0".repeat(64)));
         assertEquals(List.of(
                 "data_stream: date math %{+yyyy} is not allowed here (a data stream rolls over by itself)",
-                "auth.password: username needs a password",
+                "auth.password: is required with a username",
                 "tls.ca_fingerprint: ca_file and ca_fingerprint are mutually exclusive: set one of them",
                 "tls.insecure_skip_verify: verification is off, so ca_file/ca_fingerprint would be ignored: remove one"),
                 p.subList(0, 4));

@@ -15,6 +15,7 @@ import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.io.IOException;
@@ -136,7 +137,7 @@ class ElasticsearchOutputTest {
         String url = serve(s -> new Answer(429, "{\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"busy\"},\"status\":429}",
                 Map.of("Retry-After", "7")));
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(output(url, ",\"index\":\"logs\""), records(2)));
-        assertEquals("http_429", r.reason(), r.detail());
+        assertEquals("rate_limited", r.reason().label(), r.detail());
         assertEquals(Duration.ofSeconds(7), r.retryAfter());
         assertEquals("HTTP 429: es_rejected_execution_exception: busy", r.detail());
         assertEquals(1, seen.size(), "the HTTP client must not retry on its own: the shared sender does");
@@ -147,7 +148,7 @@ class ElasticsearchOutputTest {
         String url = serve(s -> new Answer(503, "{\"error\":{\"type\":\"cluster_block_exception\",\"reason\":\"blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]\"},\"status\":503}",
                 Map.of("Retry-After", "3")));
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(output(url, ",\"index\":\"logs\""), records(2)));
-        assertEquals("server_error", r.reason(), r.detail());
+        assertEquals("server_error", r.reason().label(), r.detail());
         assertEquals(Duration.ofSeconds(3), r.retryAfter());
         assertEquals("HTTP 503: cluster_block_exception: blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]", r.detail());
         assertEquals(1, seen.size());
@@ -158,40 +159,30 @@ class ElasticsearchOutputTest {
         String url = serve(s -> new Answer(400, new String(Fixtures.resource("error-newline.json"), StandardCharsets.UTF_8), Map.of()));
         Output out = output(url, ",\"index\":\"logs\"");
         SendResult.Rejected r = assertInstanceOf(SendResult.Rejected.class, send(out, records(2)));
-        assertEquals("bad_request", r.reason());
-        assertTrue(out.isHealthy());
+        assertEquals("bad_request", r.reason().label());
     }
 
     @Test
-    void tooLargeBatchIsSplitUntilItFitsAndASingleHugeRecordIsRejected() throws Exception {
-        // the fake accepts at most 2 documents per request, and never the one whose message is "huge"
-        String url = serve(s -> s.documents() > 2 || s.body().contains("\"message\":\"huge\"")
-                ? new Answer(413, "", Map.of()) : Answer.ok(s.documents()));
+    void a413IsAnsweredSplitForTheSharedSenderToHalve() throws Exception {
+        String url = serve(s -> new Answer(413, "", Map.of()));
         Output out = output(url, ",\"index\":\"logs\"");
-        List<LogRecord> batch = records(5);
-        batch.set(3, Fixtures.record(3).toBuilder().message("huge").build());
-        SendResult result = send(out, batch);
-        SendResult.PerRecord per = assertInstanceOf(SendResult.PerRecord.class, result, result::toString);
-        assertEquals(5, per.results().size());
-        for (int i : new int[] {0, 1, 2, 4}) assertEquals(SendResult.DELIVERED, per.results().get(i), "record " + i);
-        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, per.results().get(3)).reason());
-        // 5 -> 2 + 3; 3 -> 1 + 2; 2 (with the huge one) -> 1 + 1; halves go out concurrently, so compare sorted
-        assertEquals(List.of(1, 1, 1, 2, 2, 3, 5), seen.stream().map(Seen::documents).sorted().toList());
+        SendResult.Split r = assertInstanceOf(SendResult.Split.class, send(out, records(5)));
+        assertEquals(Reason.TOO_LARGE, r.reason());
+        assertTrue(r.detail().startsWith("HTTP 413"), r.detail());
+        assertEquals(List.of(5), seen.stream().map(Seen::documents).toList(), "the output itself sends once, no halves");
     }
 
     @Test
-    void connectionFailuresAreRetryableAndMakeTheOutputUnhealthyUntilAnAnswer() throws Exception {
+    void connectionFailuresAreRetryable() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Output out = output("http://127.0.0.1:" + port, ",\"index\":\"logs\"");
-        assertTrue(out.isHealthy(), "healthy before the first failure");
-        for (int i = 0; i < ElasticsearchOutput.UNHEALTHY_AFTER; i++) {
+        for (int i = 0; i < 3; i++) {
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, records(1)));
-            assertEquals("connection", r.reason(), r.detail());
+            assertEquals("connection", r.reason().label(), r.detail());
         }
-        assertFalse(out.isHealthy());
     }
 
     @Test
@@ -201,10 +192,10 @@ class ElasticsearchOutputTest {
         List<LogRecord> batch = List.of(Fixtures.record(0, Fields.of("team", Value.of("a"))), Fixtures.record(1));
         SendResult.PerRecord per = assertInstanceOf(SendResult.PerRecord.class, send(out, batch));
         assertEquals(SendResult.DELIVERED, per.results().get(0));
-        assertEquals("bad_index", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason());
+        assertEquals("invalid_record", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason().label());
         assertEquals(1, seen.getFirst().documents());
         // a batch of only such records sends nothing
-        assertEquals("bad_index", assertInstanceOf(SendResult.Rejected.class,
+        assertEquals(Reason.INVALID_RECORD, assertInstanceOf(SendResult.Rejected.class,
                 assertInstanceOf(SendResult.PerRecord.class, send(out, List.of(Fixtures.record(2)))).results().getFirst()).reason());
         assertEquals(1, seen.size());
     }

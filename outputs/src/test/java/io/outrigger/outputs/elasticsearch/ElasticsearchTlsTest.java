@@ -10,6 +10,7 @@ import io.outrigger.core.config.ConfigModule;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.io.InputStream;
@@ -111,9 +112,9 @@ class ElasticsearchTlsTest {
     @Test
     void wrongFingerprintOrUnknownCaFailsAsTls() throws Exception {
         SendResult.Retryable wrong = assertInstanceOf(SendResult.Retryable.class, sendWith("{\"ca_fingerprint\":\"" + "ab".repeat(32) + "\"}"));
-        assertEquals("tls", wrong.reason(), wrong.detail());
+        assertEquals("tls", wrong.reason().label(), wrong.detail());
         SendResult.Retryable untrusted = assertInstanceOf(SendResult.Retryable.class, sendWith("{}"));
-        assertEquals("tls", untrusted.reason(), untrusted.detail());
+        assertEquals("tls", untrusted.reason().label(), untrusted.detail());
     }
 
     @Test

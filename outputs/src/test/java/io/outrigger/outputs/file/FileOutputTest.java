@@ -44,7 +44,6 @@ class FileOutputTest {
         FileOutputFactory.FileOutput out = new FileOutputFactory.FileOutput(blocker.resolve("x.ndjson"), false);
         SendResult r = out.send(batch("a")).get();
         assertInstanceOf(SendResult.Retryable.class, r);
-        assertEquals(false, out.isHealthy());
         Files.delete(blocker);
         assertInstanceOf(SendResult.Delivered.class, out.send(batch("a")).get());
         assertEquals(1, Files.readAllLines(blocker.resolve("x.ndjson")).size());

@@ -36,26 +36,26 @@ class KafkaErrorsTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of(new TimeoutException("Expiring 3 record(s) for t-0: 30001 ms has passed"), "retryable", "timeout"),
-                Arguments.of(new NotEnoughReplicasException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new NotEnoughReplicasAfterAppendException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new NotLeaderOrFollowerException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new NetworkException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new DisconnectException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new UnknownTopicOrPartitionException("x"), "retryable", "kafka_retriable"),
-                Arguments.of(new CorruptRecordException("x"), "retryable", "kafka_retriable"),
+                Arguments.of(new NotEnoughReplicasException("x"), "retryable", "server_error"),
+                Arguments.of(new NotEnoughReplicasAfterAppendException("x"), "retryable", "server_error"),
+                Arguments.of(new NotLeaderOrFollowerException("x"), "retryable", "server_error"),
+                Arguments.of(new NetworkException("x"), "retryable", "server_error"),
+                Arguments.of(new DisconnectException("x"), "retryable", "server_error"),
+                Arguments.of(new UnknownTopicOrPartitionException("x"), "retryable", "not_found"),
+                Arguments.of(new CorruptRecordException("x"), "retryable", "server_error"),
                 Arguments.of(new RecordTooLargeException("x"), "rejected", "too_large"),
                 Arguments.of(new RecordBatchTooLargeException("x"), "rejected", "too_large"),
-                Arguments.of(new TopicAuthorizationException("x"), "rejected", "authorization"),
-                Arguments.of(new ClusterAuthorizationException("x"), "rejected", "authorization"),
-                Arguments.of(new SaslAuthenticationException("x"), "rejected", "authorization"),
-                Arguments.of(new SslAuthenticationException("x"), "rejected", "authorization"),
-                Arguments.of(new InvalidTopicException("x"), "rejected", "invalid_topic"),
-                Arguments.of(new SerializationException("x"), "rejected", "serialization"),
-                Arguments.of(new InvalidRecordException("x"), "rejected", "invalid_record"),
-                Arguments.of(new InvalidTimestampException("x"), "rejected", "invalid_record"),
+                Arguments.of(new TopicAuthorizationException("x"), "retryable", "auth"),
+                Arguments.of(new ClusterAuthorizationException("x"), "retryable", "auth"),
+                Arguments.of(new SaslAuthenticationException("x"), "retryable", "auth"),
+                Arguments.of(new SslAuthenticationException("x"), "retryable", "auth"),
+                Arguments.of(new InvalidTopicException("x"), "rejected", "invalid_record"),
+                Arguments.of(new SerializationException("x"), "rejected", "invalid_record"),
+                Arguments.of(new InvalidRecordException("x"), "rejected", "bad_request"),
+                Arguments.of(new InvalidTimestampException("x"), "rejected", "bad_request"),
                 Arguments.of(new IllegalStateException("Cannot perform operation after producer has been closed"), "retryable", "closed"),
-                Arguments.of(new UnknownServerException("x"), "retryable", "kafka_error"),
-                Arguments.of(new KafkaException("Producer is closed forcefully."), "retryable", "kafka_error"));
+                Arguments.of(new UnknownServerException("x"), "retryable", "internal"),
+                Arguments.of(new KafkaException("Producer is closed forcefully."), "retryable", "internal"));
     }
 
     @ParameterizedTest(name = "{0} -> {1} {2}")
@@ -65,12 +65,12 @@ class KafkaErrorsTest {
         switch (kind) {
             case "retryable" -> {
                 SendResult.Retryable x = assertInstanceOf(SendResult.Retryable.class, r);
-                assertEquals(reason, x.reason());
+                assertEquals(reason, x.reason().label());
                 assertTrue(x.detail().contains(e.getClass().getSimpleName()), x.detail());
             }
             case "rejected" -> {
                 SendResult.Rejected x = assertInstanceOf(SendResult.Rejected.class, r);
-                assertEquals(reason, x.reason());
+                assertEquals(reason, x.reason().label());
                 assertTrue(x.detail().contains(e.getClass().getSimpleName()), x.detail());
             }
             default -> throw new AssertionError(kind);

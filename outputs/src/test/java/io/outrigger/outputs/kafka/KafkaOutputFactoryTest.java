@@ -66,7 +66,7 @@ class KafkaOutputFactoryTest {
     @Test
     void defaultsDeriveIdempotenceFromAcks() {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, "1", null, null,
-                null, null, null, null);
+                null, null, null);
         assertFalse(c.idempotence());
         assertEquals(List.of(), factory.validate(c));
     }
@@ -76,7 +76,8 @@ class KafkaOutputFactoryTest {
         List<String> p = problems("""
                 {"brokers":["localhost","k:99999","k:9092",""],"topic":"logs-{{app","format":"xml","compression":"brotli",
                  "acks":"2","key":" ","headers":{"x-app":""},
-                 "producer":{"key.serializer":"x","bootstrap.servers":"k:1","compression.type":"gzip","linger.ms":"soon"},
+                 "producer":{"key.serializer":"x","bootstrap.servers":"k:1","compression.type":"gzip","linger.ms":"soon",
+                             "compression.zstd.level":"99","compression.gzip.level":"max"},
                  "concurrency":0}""");
         assertEquals(List.of(
                 "concurrency: must be at least 1, got 0",
@@ -92,7 +93,9 @@ class KafkaOutputFactoryTest {
                 "producer.key.serializer: set by the output (records are sent as bytes); remove it",
                 "producer.bootstrap.servers: use brokers instead",
                 "producer.compression.type: use compression instead",
-                "producer.linger.ms: \"soon\" is not a whole number"), p);
+                "producer.linger.ms: \"soon\" is not a whole number",
+                "producer.compression.gzip.level: \"max\" is not a whole number",
+                "producer.compression.zstd.level: Invalid value 99 for configuration compression.zstd.level: Value must be no more than 22"), p);
     }
 
     @Test
@@ -126,6 +129,23 @@ class KafkaOutputFactoryTest {
         assertEquals("524288", p.get("batch.size"));
         assertEquals("30000", p.get("delivery.timeout.ms"));
         assertEquals("", p.get("metric.reporters"));
+        assertEquals(Long.toString(8L << 20), p.get("buffer.memory"), "twice the batch's 4MiB");
+        assertEquals(Long.toString(2L << 20), ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","batch":{"max_bytes":"256KiB"},"producer":{"max.request.size":"2097152"}}""")).get("buffer.memory"),
+                "at least max.request.size");
+        assertEquals("1000000", ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","producer":{"buffer.memory":"1000000"}}""")).get("buffer.memory"), "the user's own");
+    }
+
+    @Test
+    void theProducersOwnRetriesWaitAsTheOutputsRetrySettingsSay() throws Exception {
+        Properties p = ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","retry":{"initial_backoff":"2s","max_backoff":"1m"}}"""));
+        assertEquals("2000", p.get("retry.backoff.ms"));
+        assertEquals("60000", p.get("retry.backoff.max.ms"));
+        Properties own = ProducerProperties.build(bind("""
+                {"brokers":["a:1"],"topic":"t","producer":{"retry.backoff.ms":"5"}}"""));
+        assertEquals("5", own.get("retry.backoff.ms"), "a producer: value still wins");
     }
 
     @Test
@@ -135,7 +155,7 @@ class KafkaOutputFactoryTest {
                 Map.of("sasl.jaas.config", jaas, "ssl.truststore.password", "tspw-secret", "ssl.key.password", "kpw",
                         "sasl.oauthbearer.client.credentials.client.secret", "cs", "security.protocol", "SASL_SSL",
                         "ssl.keystore.key", "-----BEGIN PRIVATE KEY-----"),
-                null, null, null, null);
+                null, null, null);
         String s = c.toString();
         for (String secret : List.of("hunter2", "tspw-secret", "kpw", "=cs", "PRIVATE KEY")) {
             assertFalse(s.contains(secret), secret + " leaked in " + s);
@@ -159,7 +179,7 @@ class KafkaOutputFactoryTest {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("127.0.0.1:9092"), "t", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule hunter2 username=\"u\";", "security.protocol", "SASL_PLAINTEXT",
                         "sasl.mechanism", "PLAIN"),
-                null, null, null, null);
+                null, null, null);
         ComponentContext ctx = new ComponentContext("k", Metrics.newIsolated(), InstantSource.system(), null, null,
                 CheckpointStore.inMemory(), Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory.create(c, ctx));
@@ -176,16 +196,15 @@ class KafkaOutputFactoryTest {
                 CheckpointStore.inMemory(), Map.of());
         // the address resolves, so the producer is made now (nothing listens there: it never connects)
         var quiet = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
-                Map.of("client.id", "quiet"), null, null, null, "producer"), ctx);
+                Map.of("client.id", "quiet"), null, null, null), ctx);
         try {
-            assertTrue(quiet.isHealthy(), "a producer was made");
             assertEquals(Set.of(), jmx.queryNames(metrics, null));
         } finally {
             quiet.close();
         }
         var jmxOn = factory.create(new KafkaOutputConfig(List.of("127.0.0.1:1"), "t", null, null, null, null, null, null,
                 Map.of("client.id", "loud", "metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"),
-                null, null, null, "producer"), ctx);
+                null, null, null), ctx);
         try {
             assertEquals(Set.of(new ObjectName("kafka.producer:type=producer-metrics,client-id=loud")), jmx.queryNames(metrics, null));
         } finally {
@@ -202,6 +221,6 @@ class KafkaOutputFactoryTest {
     }
 
     private static KafkaOutputConfig withProducer(Map<String, String> producer) {
-        return new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, null, null, producer, null, null, null, null);
+        return new KafkaOutputConfig(List.of("k:9092"), "t", null, null, null, null, null, null, producer, null, null, null);
     }
 }

@@ -11,6 +11,7 @@ import io.outrigger.core.event.LogRecord;
 import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class KafkaOutputUnitTest {
 
     private KafkaOutput output(String topic, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         KafkaOutputConfig c = new KafkaOutputConfig(List.of("k:9092"), topic, null, null, null, null, null, null,
-                null, null, null, 1, null);
+                null, null, null, 1);
         KafkaOutput out = KafkaOutputFactory.create(c, ctx, producer, () -> {
             throw new AssertionError("the producer was given");
         });
@@ -104,27 +105,36 @@ class KafkaOutputUnitTest {
         SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, f.get(10, TimeUnit.SECONDS));
         assertEquals(4, r.results().size());
         assertEquals(SendResult.DELIVERED, r.results().get(0));
-        assertEquals("too_large", assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
-        assertEquals("authorization", assertInstanceOf(SendResult.Rejected.class, r.results().get(2)).reason());
+        assertEquals(Reason.TOO_LARGE, assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
+        assertEquals(Reason.AUTH, assertInstanceOf(SendResult.Retryable.class, r.results().get(2)).reason(), "never dead-lettered");
         assertEquals(SendResult.DELIVERED, r.results().get(3));
     }
 
     @Test
-    void allRetryableIsOneRetryableAndMarksUnhealthyUntilASendSucceeds() throws Exception {
+    void afterARetryableBatchLaterFirstSendsAreHeldBackUntilARetryIsDelivered() throws Exception {
         MockProducer<byte[], byte[]> p = mock(false);
         KafkaOutput out = output("logs", p);
-        assertTrue(out.isHealthy());
+        assertTrue(out.keepsOrder());
         CompletableFuture<SendResult> f = out.send(batch(2));
         await(() -> p.history().size() == 2);
         p.errorNext(new TimeoutException("Expiring 2 record(s)"));
         p.errorNext(new TimeoutException("Expiring 2 record(s)"));
-        assertEquals("timeout", assertInstanceOf(SendResult.Retryable.class, f.get(10, TimeUnit.SECONDS)).reason());
-        assertFalse(out.isHealthy());
+        assertEquals(Reason.TIMEOUT, assertInstanceOf(SendResult.Retryable.class, f.get(10, TimeUnit.SECONDS)).reason());
+        // a batch queued behind the failed one is not sent ahead of its retry
+        SendResult.Retryable held = assertInstanceOf(SendResult.Retryable.class, out.send(batch(1)).get(10, TimeUnit.SECONDS));
+        assertEquals(Reason.TIMEOUT, held.reason());
+        assertTrue(held.detail().startsWith("held back"), held.detail());
+        assertEquals(2, p.history().size(), "nothing more was sent");
+        Batch first = batch(2);
+        CompletableFuture<SendResult> retry = out.send(first.retry(first.records()));
+        await(() -> p.history().size() == 4);
+        p.completeNext();
+        p.completeNext();
+        assertEquals(SendResult.DELIVERED, retry.get(10, TimeUnit.SECONDS));
         CompletableFuture<SendResult> g = out.send(batch(1));
-        await(() -> p.history().size() == 3);
+        await(() -> p.history().size() == 5);
         p.completeNext();
         assertEquals(SendResult.DELIVERED, g.get(10, TimeUnit.SECONDS));
-        assertTrue(out.isHealthy());
     }
 
     @Test
@@ -135,15 +145,15 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sent.add(record);
                 // what KafkaProducer does when metadata does not come within max.block.ms
-                callback.onCompletion(null, new TimeoutException("Topic logs not present in metadata after 5000 ms."));
-                return CompletableFuture.failedFuture(new TimeoutException("x"));
+                TimeoutException e = new TimeoutException("Topic logs not present in metadata after 5000 ms.");
+                if (callback != null) callback.onCompletion(null, e);
+                return CompletableFuture.failedFuture(e);
             }
         };
         KafkaOutput out = output("logs", p);
         SendResult r = out.send(batch(50)).get(10, TimeUnit.SECONDS);
-        assertEquals("timeout", assertInstanceOf(SendResult.Retryable.class, r).reason());
+        assertEquals(Reason.TIMEOUT, assertInstanceOf(SendResult.Retryable.class, r).reason());
         assertEquals(1, sent.size(), "only the first record may wait for metadata");
-        assertFalse(out.isHealthy());
     }
 
     @Test
@@ -154,8 +164,9 @@ class KafkaOutputUnitTest {
                     ProducerRecord<byte[], byte[]> record, Callback callback) {
                 sentTopics.add(record.topic());
                 if (record.topic().equals("t-missing")) {
-                    callback.onCompletion(null, new TimeoutException("Topic t-missing not present in metadata after 5000 ms."));
-                    return CompletableFuture.failedFuture(new TimeoutException("x"));
+                    TimeoutException e = new TimeoutException("Topic t-missing not present in metadata after 5000 ms.");
+                    if (callback != null) callback.onCompletion(null, e);
+                    return CompletableFuture.failedFuture(e);
                 }
                 return super.send(record, callback);
             }
@@ -167,7 +178,7 @@ class KafkaOutputUnitTest {
         }
         SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, out.send(Batch.of(rs)).get(10, TimeUnit.SECONDS));
         for (int i = 0; i < 6; i++) {
-            if (i % 2 == 0) assertEquals("timeout", assertInstanceOf(SendResult.Retryable.class, r.results().get(i)).reason());
+            if (i % 2 == 0) assertEquals(Reason.TIMEOUT, assertInstanceOf(SendResult.Retryable.class, r.results().get(i)).reason());
             else assertEquals(SendResult.DELIVERED, r.results().get(i));
         }
         assertEquals(List.of("t-missing", "t-ok", "t-ok", "t-ok"), sentTopics);
@@ -179,7 +190,7 @@ class KafkaOutputUnitTest {
         p.sendException = new org.apache.kafka.common.errors.SerializationException("cannot");
         KafkaOutput out = output("logs", p);
         SendResult.Rejected r = assertInstanceOf(SendResult.Rejected.class, singleOrFirst(out.send(batch(2)).get(10, TimeUnit.SECONDS)));
-        assertEquals("serialization", r.reason());
+        assertEquals(Reason.INVALID_RECORD, r.reason());
     }
 
     private static SendResult singleOrFirst(SendResult r) {
@@ -192,7 +203,7 @@ class KafkaOutputUnitTest {
         KafkaOutput out = output("logs-{{app}}", p);
         SendResult.PerRecord r = assertInstanceOf(SendResult.PerRecord.class, out.send(batch(3)).get(10, TimeUnit.SECONDS));
         assertEquals(SendResult.DELIVERED, r.results().get(0));
-        assertEquals("invalid_topic", assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
+        assertEquals(Reason.INVALID_RECORD, assertInstanceOf(SendResult.Rejected.class, r.results().get(1)).reason());
         assertEquals(SendResult.DELIVERED, r.results().get(2));
         assertEquals(2, p.history().size());
         assertEquals("logs-web", p.history().getFirst().topic());
@@ -214,14 +225,12 @@ class KafkaOutputUnitTest {
             return p;
         });
         toClose.add(out);
-        assertFalse(out.isHealthy());
         for (int i = 0; i < 2; i++) {
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, out.send(batch(1)).get(10, TimeUnit.SECONDS));
-            assertEquals("connection", r.reason());
+            assertEquals(Reason.CONNECTION, r.reason());
             assertTrue(r.detail().contains("no broker address resolves"), r.detail());
         }
         assertEquals(SendResult.DELIVERED, out.send(batch(1)).get(10, TimeUnit.SECONDS));
-        assertTrue(out.isHealthy());
         assertEquals(3, attempts[0]);
         assertFalse(KafkaOutputFactory.anyResolves(List.of("kafka.invalid:9092")));
         assertTrue(KafkaOutputFactory.anyResolves(List.of("kafka.invalid:9092", "127.0.0.1:9092")));
@@ -240,9 +249,8 @@ class KafkaOutputUnitTest {
         assertEquals(SendResult.DELIVERED, out.send(batch(1)).get(10, TimeUnit.SECONDS));
         out.close();
         assertTrue(p.closed());
-        assertFalse(out.isHealthy());
         SendResult r = out.send(batch(1)).get(1, TimeUnit.SECONDS);
-        assertEquals("closed", assertInstanceOf(SendResult.Retryable.class, r).reason());
+        assertEquals(Reason.CLOSED, assertInstanceOf(SendResult.Retryable.class, r).reason());
         assertTrue(Duration.ofSeconds(10).equals(KafkaOutputFactory.CLOSE_TIMEOUT));
     }
 }

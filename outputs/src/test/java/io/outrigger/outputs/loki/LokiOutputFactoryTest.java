@@ -54,9 +54,11 @@ class LokiOutputFactoryTest {
         assertEquals("protobuf", c.encoding());
         assertEquals("message", c.lineFormat());
         assertEquals("accept", c.outOfOrder());
-        assertEquals(2, c.concurrency());
+        assertEquals(4, c.concurrency());
         LokiOutputConfig d = LokiOutputConfig.of("http://loki:3100");
         assertEquals(ByteSize.ofKiB(256), d.maxLineBytes());
+        assertEquals(10_000, d.batch().maxRecords()); // Promtail's 1MiB pushes: the bytes end a batch, not the count
+        assertEquals(ByteSize.ofMiB(1), d.batch().maxBytes());
         assertEquals(List.of(), factory.validate(d));
     }
 
@@ -96,14 +98,16 @@ class LokiOutputFactoryTest {
     }
 
     @Test void authConflictsAndMissingTokenFile() throws Exception {
-        List<String> p = problems("{'url':'http://loki:3100','basic_auth':{'username':'u','password':'pw-secret'},'bearer_token':'tok-secret'}");
-        assertEquals(List.of("basic_auth: basic_auth and bearer_token are both set: choose one"), p);
-        assertEquals(List.of("bearer_token_file: bearer_token and bearer_token_file are both set: choose one",
-                        "bearer_token_file: no such file: /nonexistent/token"),
-                problems("{'url':'http://loki:3100','bearer_token':'tok-secret','bearer_token_file':'/nonexistent/token'}"));
-        assertEquals(List.of("basic_auth.username: is required with basic_auth"),
-                problems("{'url':'http://loki:3100','basic_auth':{'password':'pw-secret'}}"));
-        LokiOutputConfig c = bind("{'url':'http://loki:3100','basic_auth':{'username':'u','password':'pw-secret'},'bearer_token':'tok-secret'}");
+        List<String> p = problems("{'url':'http://loki:3100','auth':{'username':'u','password':'pw-secret','bearer_token':'tok-secret'}}");
+        assertEquals(List.of("auth: username/password and bearer_token are both set: choose one"), p);
+        assertEquals(List.of("auth: bearer_token and bearer_token_file are both set: choose one",
+                        "auth.bearer_token_file: no such file: /nonexistent/token"),
+                problems("{'url':'http://loki:3100','auth':{'bearer_token':'tok-secret','bearer_token_file':'/nonexistent/token'}}"));
+        assertEquals(List.of("auth.username: is required with a password"),
+                problems("{'url':'http://loki:3100','auth':{'password':'pw-secret'}}"));
+        assertEquals(List.of("auth.api_key: is only known to elasticsearch outputs: use username/password or bearer_token"),
+                problems("{'url':'http://loki:3100','auth':{'api_key':'k'}}"));
+        LokiOutputConfig c = bind("{'url':'http://loki:3100','auth':{'username':'u','password':'pw-secret','bearer_token':'tok-secret'}}");
         String all = c + " " + factory.validate(c);
         assertFalse(all.contains("pw-secret") || all.contains("tok-secret"), all);
     }

@@ -16,6 +16,7 @@ import io.outrigger.core.event.Value;
 import io.outrigger.core.pipeline.Batch;
 import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.net.ServerSocket;
@@ -122,7 +123,6 @@ class LokiOutputTest {
         assertEquals(Map.of(), webEntries.get(1).structuredMetadata());
         assertEquals(CLOCK.instant().plusMillis(10), webEntries.get(0).timestamp());
         assertEquals(Map.of("trace_id", "t-api"), loki.entries("fake", Map.of("app", "api", "cluster", "c1")).getFirst().structuredMetadata());
-        assertTrue(o.isHealthy());
     }
 
     @Test void recordLabelsWinOverStaticOnesAndInvalidNamesAreSanitized() throws Exception {
@@ -136,7 +136,7 @@ class LokiOutputTest {
     @Test void recordWithoutAnyLabelIsRejectedLocally() throws Exception {
         Output o = output("");
         List<SendResult> r = perRecord(send(o, rec(null, 0, "lonely"), rec("web", 0, "ok")));
-        assertEquals("no_labels", assertInstanceOf(SendResult.Rejected.class, r.get(0)).reason());
+        assertEquals("invalid_record", assertInstanceOf(SendResult.Rejected.class, r.get(0)).reason().label());
         assertEquals(SendResult.DELIVERED, r.get(1));
         assertEquals(List.of("ok"), loki.lines("fake", Map.of("app", "web")));
     }
@@ -178,19 +178,43 @@ class LokiOutputTest {
 
     // ---- Loki's refusals ------------------------------------------------------------------------------------
 
-    @Test void badRequestForMixedBatchIsRejectedAndGoodEntriesAreStored() throws Exception {
+    @Test void badRequestForMixedBatchIsSplitAndGoodEntriesAreStored() throws Exception {
         Output o = output("");
         SendResult r = send(o, rec("web", 0, "good-1"), rec("web", 3_600_000, "from the future"), rec("web", 1, "good-2"));
-        SendResult.Rejected rej = assertInstanceOf(SendResult.Rejected.class, r);
-        assertEquals("bad_request", rej.reason());
+        // Loki names one refused entry only: the shared sender halves the push down to the refused ones
+        SendResult.Split rej = assertInstanceOf(SendResult.Split.class, r);
+        assertEquals("bad_request", rej.reason().label());
         assertTrue(rej.detail().contains("has timestamp too new"), rej.detail());
         assertEquals(List.of("good-1", "good-2"), loki.lines("fake", Map.of("app", "web")));
+    }
+
+    @Test void lokisOldestAcceptableTimestampIsReadFromItsTooOldMessage() throws Exception {
+        String body = Files.readString(Path.of(LokiOutputTest.class.getResource("/loki/400-too-old.txt").toURI()));
+        assertEquals(Instant.parse("2026-11-20T08:00:00.5Z"), LokiOutput.oldestAcceptable(body));
+        assertEquals(Instant.parse("2026-11-20T06:00:00Z"),
+                LokiOutput.oldestAcceptable("x, oldest acceptable timestamp is: 2026-11-20 08:00:00 +0200 CEST"));
+        // the ingester's "too far behind" is per stream, in RFC 3339: not Loki's maximum age
+        assertNull(LokiOutput.oldestAcceptable(Files.readString(Path.of(LokiOutputTest.class.getResource("/loki/400-too-far-behind.txt").toURI()))));
+    }
+
+    @Test void afterLokiRefusedATooOldEntryOlderOnesAreRejectedBeforeSending() throws Exception {
+        Output o = output("");
+        SendResult first = send(o, rec("web", -200L * 3_600_000, "too old"), rec("web", 0, "fine"));
+        assertInstanceOf(SendResult.Split.class, first);
+        int pushes = loki.pushes().size();
+        List<SendResult> r = perRecord(send(o, rec("api", -190L * 3_600_000, "old too"), rec("api", -160L * 3_600_000, "still fine")));
+        SendResult.Rejected old = assertInstanceOf(SendResult.Rejected.class, r.get(0));
+        assertEquals(Reason.BAD_REQUEST, old.reason());
+        assertTrue(old.detail().contains("timestamp too old"), old.detail());
+        assertEquals(SendResult.DELIVERED, r.get(1));
+        assertEquals(pushes + 1, loki.pushes().size());
+        assertEquals(List.of("still fine"), loki.lines("fake", Map.of("app", "api")));
     }
 
     @Test void entryTooFarBehindItsStreamIsRejected() throws Exception {
         Output o = output("");
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "now")));
-        SendResult.Rejected rej = assertInstanceOf(SendResult.Rejected.class, send(o, rec("web", -2 * 3_600_000, "two hours ago")));
+        SendResult.Split rej = assertInstanceOf(SendResult.Split.class, send(o, rec("web", -2 * 3_600_000, "two hours ago")));
         assertTrue(rej.detail().contains("entry too far behind"), rej.detail());
         assertEquals(List.of("now"), loki.lines("fake", Map.of("app", "web")));
     }
@@ -207,56 +231,43 @@ class LokiOutputTest {
     @Test void wrongPathIsRetriedAndMarksUnhealthy() throws Exception {
         Output o = output(config(loki.url() + "/wrong", ""));
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
-        assertEquals("not_found", r.reason());
-        assertFalse(o.isHealthy());
+        assertEquals("not_found", r.reason().label());
     }
 
     @Test void authFailureIsUnhealthyUntilASuccess() throws Exception {
         Output o = output("");
         loki.failNext(403, "forbidden", null);
-        assertEquals("auth", assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x"))).reason());
-        assertFalse(o.isHealthy());
+        assertEquals(Reason.AUTH, assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x"))).reason());
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "x")));
-        assertTrue(o.isHealthy());
     }
 
     @Test void serverErrorIsRetryable() throws Exception {
         Output o = output("");
         loki.failNext(500, "internal error", null);
-        assertEquals("server_error", assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x"))).reason());
+        assertEquals(Reason.SERVER_ERROR, assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x"))).reason());
         loki.failNext(429, "slow down", "12");
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
         assertEquals(Duration.ofSeconds(12), r.retryAfter());
     }
 
-    @Test void rateLimitIsRetriedThenSplitInHalvesAfterTheCap() throws Exception {
+    @Test void rateLimitIsRetriedThenAnsweredSplitAfterTheCap() throws Exception {
         try (LokiReceiver limited = LokiReceiver.builder().clock(CLOCK).rateLimit(1, 100).start()) {
             Output o = output(config(limited.url(), ""));
             LogRecord[] four = new LogRecord[4];
             for (int i = 0; i < 4; i++) four[i] = rec("web", i, ("line-" + i + "-").repeat(6).substring(0, 40));
 
             SendResult.Retryable first = assertInstanceOf(SendResult.Retryable.class, send(o, four));
-            assertEquals("http_429", first.reason());
+            assertEquals("rate_limited", first.reason().label());
             assertNull(first.retryAfter(), "Loki sends no Retry-After");
             assertTrue(first.detail().contains("Ingestion rate limit exceeded"), first.detail());
-            assertEquals("http_429", assertInstanceOf(SendResult.Retryable.class,
+            assertEquals(Reason.RATE_LIMITED, assertInstanceOf(SendResult.Retryable.class,
                     send(o, atAttempt(LokiOutput.SPLIT_AFTER_ATTEMPTS, four))).reason());
 
-            // past the cap: two halves of 80 bytes; the bucket (100) takes the first, refuses the second
-            List<SendResult> split = perRecord(send(o, atAttempt(LokiOutput.SPLIT_AFTER_ATTEMPTS + 1, four)));
-            assertEquals(SendResult.DELIVERED, split.get(0));
-            assertEquals(SendResult.DELIVERED, split.get(1));
-            assertEquals("http_429", assertInstanceOf(SendResult.Retryable.class, split.get(2)).reason());
-            assertEquals("http_429", assertInstanceOf(SendResult.Retryable.class, split.get(3)).reason());
-            assertEquals(2, limited.entryCount("fake"));
-            assertEquals(1.0, counter("outrigger_output_loki_rate_limit_splits_total", "loki"));
-
-            // the sender retries the rest later; once the bucket refilled they go through
-            CLOCK.advance(Duration.ofSeconds(100));
-            Batch rest = atAttempt(LokiOutput.SPLIT_AFTER_ATTEMPTS + 1, four).retry(List.of(four[2], four[3]));
-            assertEquals(SendResult.DELIVERED, send(o, rest));
-            assertEquals(List.of(four[0].message(), four[1].message(), four[2].message(), four[3].message()),
-                    limited.lines("fake", Map.of("app", "web")));
+            // past the cap: larger than the burst, so the shared sender is asked to halve it (LokiDeliveryTest)
+            SendResult.Split split = assertInstanceOf(SendResult.Split.class, send(o, atAttempt(LokiOutput.SPLIT_AFTER_ATTEMPTS + 1, four)));
+            assertEquals(Reason.TOO_LARGE, split.reason());
+            assertTrue(split.detail().contains("Ingestion rate limit exceeded"), split.detail());
+            assertEquals(0, limited.entryCount("fake"));
         }
     }
 
@@ -264,10 +275,10 @@ class LokiOutputTest {
         try (LokiReceiver limited = LokiReceiver.builder().clock(CLOCK).rateLimit(1, 100).start()) {
             Output o = output(config(limited.url(), ""));
             LogRecord big = rec("web", 0, "x".repeat(150));
-            assertEquals("http_429", assertInstanceOf(SendResult.Retryable.class, send(o, big)).reason());
-            SendResult.Rejected r = assertInstanceOf(SendResult.Rejected.class,
+            assertEquals("rate_limited", assertInstanceOf(SendResult.Retryable.class, send(o, big)).reason().label());
+            SendResult.Split r = assertInstanceOf(SendResult.Split.class,
                     send(o, atAttempt(LokiOutput.SPLIT_AFTER_ATTEMPTS + 1, big)));
-            assertEquals("rate_limited", r.reason());
+            assertEquals("too_large", r.reason().label());
             assertTrue(r.detail().contains("Ingestion rate limit exceeded"), r.detail());
             assertEquals(0, limited.entryCount("fake"));
         }
@@ -288,10 +299,8 @@ class LokiOutputTest {
         try (LokiReceiver mt = LokiReceiver.builder().clock(CLOCK).multiTenant(true).start()) {
             Output o = output(config(mt.url(), ""));
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
-            assertEquals("auth", r.reason());
+            assertEquals("auth", r.reason().label());
             assertTrue(r.detail().contains("no org id"), r.detail());
-            assertFalse(o.isHealthy());
-            assertEquals(1.0, counter("outrigger_output_loki_auth_failures_total", "loki"));
         }
     }
 
@@ -309,7 +318,7 @@ class LokiOutputTest {
     }
 
     @Test void basicAuthHeaderIsSentAndThePasswordNeverShown() throws Exception {
-        LokiOutputConfig cfg = config(loki.url(), "\"basic_auth\":{\"username\":\"user\",\"password\":\"s3cr3t-pw\"}");
+        LokiOutputConfig cfg = config(loki.url(), "\"auth\":{\"username\":\"user\",\"password\":\"s3cr3t-pw\"}");
         Output o = output(cfg);
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 0, "x")));
         String expected = "Basic " + Base64.getEncoder().encodeToString("user:s3cr3t-pw".getBytes(StandardCharsets.UTF_8));
@@ -323,14 +332,14 @@ class LokiOutputTest {
     }
 
     @Test void bearerTokenAndTokenFileAreSent(@TempDir Path dir) throws Exception {
-        LokiOutputConfig cfg = config(loki.url(), "\"bearer_token\":\"tok-123\"");
+        LokiOutputConfig cfg = config(loki.url(), "\"auth\":{\"bearer_token\":\"tok-123\"}");
         assertEquals(SendResult.DELIVERED, send(output(cfg), rec("web", 0, "x")));
         assertEquals("Bearer tok-123", loki.pushes().getFirst().header("Authorization"));
         assertFalse(cfg.toString().contains("tok-123"));
 
         Path file = dir.resolve("token");
         Files.writeString(file, "from-file-1\n");
-        Output o = output(config(loki.url(), "\"bearer_token_file\":\"" + file + "\""));
+        Output o = output(config(loki.url(), "\"auth\":{\"bearer_token_file\":\"" + file + "\"}"));
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 1, "y")));
         assertEquals("Bearer from-file-1", loki.pushes().get(1).header("Authorization"));
         Files.writeString(file, "from-file-2\n");
@@ -346,7 +355,7 @@ class LokiOutputTest {
         List<SendResult> r = perRecord(send(o, rec("web", 0, "0123456789"), rec("web", 1, "01234567é9"), rec("web", 2, "ok")));
         assertEquals(SendResult.DELIVERED, r.get(0));
         SendResult.Rejected big = assertInstanceOf(SendResult.Rejected.class, r.get(1));
-        assertEquals("too_large", big.reason());
+        assertEquals("too_large", big.reason().label());
         assertTrue(big.detail().contains("11 bytes"), big.detail());
         assertEquals(SendResult.DELIVERED, r.get(2));
         assertEquals(List.of("0123456789", "ok"), loki.lines("fake", Map.of("app", "web")));
@@ -357,7 +366,7 @@ class LokiOutputTest {
         Output o = output("\"out_of_order\":\"drop\"");
         assertEquals(SendResult.DELIVERED, send(o, rec("web", 100, "newest")));
         List<SendResult> r = perRecord(send(o, rec("web", 50, "older"), rec("web", 150, "newer"), rec("api", 10, "other stream")));
-        assertEquals("out_of_order", assertInstanceOf(SendResult.Rejected.class, r.get(0)).reason());
+        assertEquals("out_of_order", assertInstanceOf(SendResult.Rejected.class, r.get(0)).reason().label());
         assertEquals(SendResult.DELIVERED, r.get(1));
         assertEquals(SendResult.DELIVERED, r.get(2));
         assertEquals(List.of("newest", "newer"), loki.lines("fake", Map.of("app", "web")));
@@ -391,15 +400,12 @@ class LokiOutputTest {
             port = s.getLocalPort();
         }
         Output o = output(config("http://127.0.0.1:" + port, "\"timeout\":\"5s\""));
-        for (int i = 0; i < LokiOutput.UNHEALTHY_AFTER_CONNECTION_FAILURES; i++) {
-            assertTrue(o.isHealthy(), "healthy before failure " + (i + 1));
+        for (int i = 0; i < 3; i++) {
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", i, "x")));
-            assertEquals("connection", r.reason());
+            assertEquals("connection", r.reason().label());
         }
-        assertFalse(o.isHealthy());
         try (LokiReceiver late = LokiReceiver.builder().clock(CLOCK).port(port).start()) {
             assertEquals(SendResult.DELIVERED, send(o, rec("web", 9, "finally")));
-            assertTrue(o.isHealthy());
             assertEquals(List.of("finally"), late.lines("fake", Map.of("app", "web")));
         }
     }
@@ -408,7 +414,7 @@ class LokiOutputTest {
         try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
             Output o = output(config("http://127.0.0.1:" + silent.getLocalPort(), "\"timeout\":\"300ms\""));
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(o, rec("web", 0, "x")));
-            assertEquals("connection", r.reason());
+            assertEquals("timeout", r.reason().label());
             assertTrue(r.detail().startsWith("timeout"), r.detail());
         }
     }

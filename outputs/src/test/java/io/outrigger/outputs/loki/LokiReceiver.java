@@ -60,6 +60,7 @@ import org.xerial.snappy.Snappy;
 public final class LokiReceiver implements AutoCloseable {
 
     public static final String PUSH_PATH = "/loki/api/v1/push";
+    private static final Canned PASS = new Canned(0, "", null);
     public static final String DEFAULT_TENANT = "fake";
 
     /** One stored entry. */
@@ -180,6 +181,16 @@ public final class LokiReceiver implements AutoCloseable {
         synchronized (lock) { canned.add(new Canned(status, body, retryAfter)); }
     }
 
+    /**
+     * Lets the next {@code n} pushes through as usual before the answers queued after this call by {@link #failNext}
+     * (an outage that starts mid-stream).
+     */
+    public void passNext(int n) {
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) canned.add(PASS);
+        }
+    }
+
     /** The tenants that have stored entries. */
     public Set<String> tenants() {
         synchronized (lock) { return Set.copyOf(store.keySet()); }
@@ -267,8 +278,14 @@ public final class LokiReceiver implements AutoCloseable {
     /** Holds the lock. */
     private void process(HttpExchange ex, Map<String, String> headers, byte[] body) throws IOException {
         Canned c = canned.poll();
-        if (c != null) {
-            pushes.add(new Push(headers.get("x-scope-orgid"), headers, List.of(), c.status(), c.body()));
+        if (c != null && c != PASS) {
+            List<PushedStream> refused;   // what the canned answer refused, for tests that follow it
+            try {
+                refused = decode(headers, body);
+            } catch (BadRequest | RuntimeException e) {
+                refused = List.of();
+            }
+            pushes.add(new Push(headers.get("x-scope-orgid"), headers, refused, c.status(), c.body()));
             answer(ex, c.status(), c.body(), c.retryAfter());
             return;
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +27,11 @@ class LokiResponseClassifierTest {
         assertEquals(SendResult.DELIVERED, classifier.classify(200, "", null));
     }
 
-    @Test void badRequestsAreRejectedWithLokisMessage() throws IOException {
+    @Test void badRequestsAreSplitWithLokisMessage() throws IOException {
         for (String file : new String[] {"400-too-new.txt", "400-too-far-behind.txt", "400-line-too-long.txt", "400-snappy.txt"}) {
             String body = recorded(file);
-            SendResult.Rejected r = assertInstanceOf(SendResult.Rejected.class, classifier.classify(400, body, null), file);
-            assertEquals("bad_request", r.reason());
+            SendResult.Split r = assertInstanceOf(SendResult.Split.class, classifier.classify(400, body, null), file);
+            assertEquals("bad_request", r.reason().label());
             assertEquals("HTTP 400: " + body.strip(), r.detail());
         }
     }
@@ -38,7 +39,7 @@ class LokiResponseClassifierTest {
     @Test void rateLimitWithoutRetryAfterIsRetryableOnTheBackoffSchedule() throws IOException {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class,
                 classifier.classify(429, recorded("429-rate-limit.txt"), null));
-        assertEquals("http_429", r.reason());
+        assertEquals("rate_limited", r.reason().label());
         assertNull(r.retryAfter());
         assertTrue(r.detail().contains("Ingestion rate limit exceeded"));
     }
@@ -53,41 +54,38 @@ class LokiResponseClassifierTest {
     @Test void serverErrorsAreRetryable() throws IOException {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class,
                 classifier.classify(500, recorded("500-ingester-unavailable.txt"), null));
-        assertEquals("server_error", r.reason());
-        assertEquals("server_error", ((SendResult.Retryable) classifier.classify(503, "", null)).reason());
+        assertEquals("server_error", r.reason().label());
+        assertEquals(Reason.SERVER_ERROR, ((SendResult.Retryable) classifier.classify(503, "", null)).reason());
         assertEquals("HTTP 503", ((SendResult.Retryable) classifier.classify(503, "", null)).detail());
     }
 
     @Test void authFailuresAreRetryableNotDropped() throws IOException {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class,
                 classifier.classify(401, recorded("401-no-org-id.txt"), null));
-        assertEquals("auth", r.reason());
+        assertEquals("auth", r.reason().label());
         assertEquals("HTTP 401: no org id", r.detail());
-        assertEquals("auth", ((SendResult.Retryable) classifier.classify(403, "forbidden", null)).reason());
+        assertEquals(Reason.AUTH, ((SendResult.Retryable) classifier.classify(403, "forbidden", null)).reason());
     }
 
     @Test void notFoundIsAConfigProblemRetriedNotDropped() {
         SendResult r = classifier.classify(404, "404 page not found\n", null);
-        assertEquals(new SendResult.Retryable("not_found", "HTTP 404: 404 page not found"), r);
-        assertTrue(LokiResponseClassifier.isConfigFailure(r));
-        assertTrue(LokiResponseClassifier.isConfigFailure(classifier.classify(401, "", null)));
-        assertEquals(false, LokiResponseClassifier.isConfigFailure(classifier.classify(500, "", null)));
+        assertEquals(new SendResult.Retryable(Reason.NOT_FOUND, "HTTP 404: 404 page not found"), r);
     }
 
-    @Test void payloadTooLargeIsRejected() {
-        assertEquals(new SendResult.Rejected("too_large", "HTTP 413"), classifier.classify(413, "", null));
+    @Test void payloadTooLargeIsSplitBySender() {
+        assertEquals(new SendResult.Split(Reason.TOO_LARGE, "HTTP 413"), classifier.classify(413, "", null));
     }
 
     @Test void longBodiesAreTruncatedInTheDetail() {
         String body = "x".repeat(5000);
-        String detail = ((SendResult.Rejected) classifier.classify(400, body, null)).detail();
+        String detail = ((SendResult.Split) classifier.classify(400, body, null)).detail();
         assertTrue(detail.length() < 1100, detail.length() + " chars");
     }
 
     @Test void networkFailuresAreConnectionErrors() {
-        assertEquals("connection", ((SendResult.Retryable) LokiResponseClassifier.classifyFailure(new ConnectException("refused"))).reason());
+        assertEquals(Reason.CONNECTION, ((SendResult.Retryable) LokiResponseClassifier.classifyFailure(new ConnectException("refused"))).reason());
         SendResult.Retryable t = (SendResult.Retryable) LokiResponseClassifier.classifyFailure(new SocketTimeoutException("timeout"));
-        assertEquals("connection", t.reason());
+        assertEquals("timeout", t.reason().label());
         assertTrue(t.detail().startsWith("timeout"));
     }
 

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.outrigger.core.checkpoint.CheckpointStore;
 import io.outrigger.core.config.ConfigModule;
 import io.outrigger.core.config.ConfigProblem;
+import io.outrigger.core.config.HttpAuth;
 import io.outrigger.core.config.Secret;
 import io.outrigger.core.config.TlsConfig;
 import io.outrigger.core.event.Labels;
@@ -20,6 +21,7 @@ import io.outrigger.core.pipeline.ComponentContext;
 import io.outrigger.core.pipeline.Finalizer;
 import io.outrigger.core.pipeline.Output;
 import io.outrigger.core.pipeline.OutputFactory;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import io.outrigger.core.telemetry.Metrics;
 import java.io.IOException;
@@ -90,7 +92,7 @@ class PromRemoteWriteOutputTest {
     }
 
     static PromRemoteWriteConfig config(String url) {
-        return new PromRemoteWriteConfig(url, null, null, null, Duration.ofSeconds(5), null, null, null, null);
+        return new PromRemoteWriteConfig(url, null, null, Duration.ofSeconds(5), null, null, null, null);
     }
 
     static LogRecord sample(String name, double v) {
@@ -103,12 +105,11 @@ class PromRemoteWriteOutputTest {
 
     @Test
     void sendsSnappyProtobufWithProtocolHeadersAndBasicAuth() throws Exception {
-        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url(), new PromRemoteWriteConfig.BasicAuth("agent", Secret.of("s3cret")),
-                null, null, null, Map.of("X-Scope-OrgID", Secret.of("team-a")), null, null, null);
+        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url(), HttpAuth.basic("agent", Secret.of("s3cret")),
+                null, null, Map.of("X-Scope-OrgID", Secret.of("team-a")), null, null, null);
         assertEquals(List.of(), factory.validate(c));
         try (Output out = factory.create(c, ctx())) {
             assertEquals(SendResult.DELIVERED, send(out, List.of(sample("a_total", 1), sample("b_total", 2))));
-            assertTrue(out.isHealthy());
         }
         com.sun.net.httpserver.Headers h = lastHeaders.get();
         assertEquals("snappy", h.getFirst("Content-Encoding"));
@@ -124,7 +125,7 @@ class PromRemoteWriteOutputTest {
 
     @Test
     void bearerTokenHeader() throws Exception {
-        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url(), null, Secret.of("tok"), null, null, null, null, null, null);
+        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url(), HttpAuth.bearer(Secret.of("tok")), null, null, null, null, null, null);
         try (Output out = factory.create(c, ctx())) {
             send(out, List.of(sample("a", 1)));
         }
@@ -136,16 +137,19 @@ class PromRemoteWriteOutputTest {
         try (Output out = factory.create(config(url()), ctx())) {
             status.set(400);
             answer.set("out of order sample");
-            assertEquals(new SendResult.Rejected("bad_request", "HTTP 400: out of order sample"), send(out, List.of(sample("a", 1))));
+            assertEquals(new SendResult.Rejected(Reason.BAD_REQUEST, "HTTP 400: out of order sample"), send(out, List.of(sample("a", 1))));
             status.set(429);
             answer.set("");
-            assertEquals(new SendResult.Retryable("http_429", "HTTP 429", Duration.ofSeconds(3)), send(out, List.of(sample("a", 1))));
-            assertFalse(out.isHealthy());
+            assertEquals(new SendResult.Retryable(Reason.RATE_LIMITED, "HTTP 429", Duration.ofSeconds(3)), send(out, List.of(sample("a", 1))));
             status.set(503);
             assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1))));
+            // a rotated secret: retried like every output does, never dead-lettered
+            status.set(401);
+            assertEquals(new SendResult.Retryable(Reason.AUTH, "HTTP 401"), send(out, List.of(sample("a", 1))));
+            status.set(403);
+            assertEquals(Reason.AUTH, assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1)))).reason());
             status.set(200);
             assertEquals(SendResult.DELIVERED, send(out, List.of(sample("a", 1))));
-            assertTrue(out.isHealthy());
         }
     }
 
@@ -156,7 +160,7 @@ class PromRemoteWriteOutputTest {
             SendResult r = send(out, List.of(sample("a", 1), log));
             SendResult.PerRecord per = assertInstanceOf(SendResult.PerRecord.class, r);
             assertEquals(SendResult.DELIVERED, per.results().get(0));
-            assertEquals("not_a_metric", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason());
+            assertEquals("invalid_record", assertInstanceOf(SendResult.Rejected.class, per.results().get(1)).reason().label());
 
             int before = requests.get();
             SendResult onlyLogs = send(out, List.of(log, log));
@@ -173,8 +177,7 @@ class PromRemoteWriteOutputTest {
         }
         try (Output out = factory.create(config("http://127.0.0.1:" + port + "/api/v1/write"), ctx())) {
             SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(out, List.of(sample("a", 1))));
-            assertEquals("connection", r.reason());
-            assertFalse(out.isHealthy());
+            assertEquals("connection", r.reason().label());
         }
     }
 
@@ -183,7 +186,7 @@ class PromRemoteWriteOutputTest {
         assertTrue(ServiceLoader.load(OutputFactory.class).stream().map(ServiceLoader.Provider::get)
                 .anyMatch(f -> f instanceof PromRemoteWriteOutputFactory && f.type().equals("prometheus_remote_write")));
         PromRemoteWriteConfig c = ConfigModule.newMapper().readValue("""
-                {"url": "https://prom:9090/api/v1/write", "bearer_token": "abc", "timeout": "10s", "headers": {"X-Api-Key": "k3y"},
+                {"url": "https://prom:9090/api/v1/write", "auth": {"bearer_token": "abc"}, "timeout": "10s", "headers": {"X-Api-Key": "k3y"},
                  "batch": {"max_records": 500}, "retry": {"max_backoff": "1m"}, "concurrency": 2}""", PromRemoteWriteConfig.class);
         assertEquals(List.of(), factory.validate(c));
         assertEquals(500, c.batch().maxRecords());
@@ -193,14 +196,14 @@ class PromRemoteWriteOutputTest {
         assertEquals(1, config(url()).concurrency());
         assertEquals(2000, config(url()).batch().maxRecords());
 
-        PromRemoteWriteConfig bad = new PromRemoteWriteConfig("prom:9090", new PromRemoteWriteConfig.BasicAuth("", null), Secret.of("t"),
-                new TlsConfig(dir.resolve("missing-ca.pem"), null, null, null), Duration.ZERO, Map.of("Content-Encoding", Secret.of("gzip")),
+        PromRemoteWriteConfig bad = new PromRemoteWriteConfig("prom:9090", new HttpAuth("", null, Secret.of("t"), null, null),
+                new TlsConfig(dir.resolve("missing-ca.pem"), null, null, null, null), Duration.ZERO, Map.of("Content-Encoding", Secret.of("gzip")),
                 null, null, 0);
         assertEquals(List.of(
                 new ConfigProblem("url", "invalid URI \"prom:9090\" (expected http:// or https:// and a host)"),
-                new ConfigProblem("basic_auth", "basic_auth and bearer_token are both set: choose one"),
-                new ConfigProblem("basic_auth.username", "is required with basic_auth"),
-                new ConfigProblem("basic_auth.password", "is required with basic_auth"),
+                new ConfigProblem("auth", "username/password and bearer_token are both set: choose one"),
+                new ConfigProblem("auth.username", "must not be empty or contain ':'"),
+                new ConfigProblem("auth.password", "is required with a username"),
                 new ConfigProblem("timeout", "must be positive"),
                 new ConfigProblem("headers.Content-Encoding", "is set by the output itself and cannot be overridden"),
                 new ConfigProblem("tls.ca_file", "no such file: " + dir.resolve("missing-ca.pem")),
@@ -208,8 +211,8 @@ class PromRemoteWriteOutputTest {
         assertFalse(bad.toString().contains("t]") || bad.toString().contains("=t,"), bad.toString());
 
         Path notPem = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate");
-        List<ConfigProblem> tls = factory.validate(new PromRemoteWriteConfig("https://prom/api/v1/write", null, null,
-                new TlsConfig(notPem, null, null, null), null, null, null, null, null));
+        List<ConfigProblem> tls = factory.validate(new PromRemoteWriteConfig("https://prom/api/v1/write", null,
+                new TlsConfig(notPem, null, null, null, null), null, null, null, null, null));
         assertEquals(1, tls.size());
         assertEquals("tls", tls.getFirst().path());
         assertTrue(tls.getFirst().message().startsWith("cannot be loaded: "), tls.getFirst().message());

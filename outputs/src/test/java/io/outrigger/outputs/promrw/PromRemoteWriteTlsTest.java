@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.outrigger.core.config.TlsConfig;
 import io.outrigger.core.pipeline.Output;
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -120,7 +121,7 @@ class PromRemoteWriteTlsTest {
 
     static SendResult send(TlsConfig tls) throws Exception {
         String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/write";
-        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url, null, null, tls, Duration.ofSeconds(10), null, null, null, null);
+        PromRemoteWriteConfig c = new PromRemoteWriteConfig(url, null, tls, Duration.ofSeconds(10), null, null, null, null);
         PromRemoteWriteOutputFactory f = new PromRemoteWriteOutputFactory();
         assertEquals(List.of(), f.validate(c));
         try (Output out = f.create(c, PromRemoteWriteOutputTest.ctx())) {
@@ -130,19 +131,19 @@ class PromRemoteWriteTlsTest {
 
     @Test
     void caFileAndClientCertificate() throws Exception {
-        assertEquals(SendResult.DELIVERED, send(new TlsConfig(serverCertPem, clientCertPem, clientKeyPem, null)));
+        assertEquals(SendResult.DELIVERED, send(new TlsConfig(serverCertPem, clientCertPem, clientKeyPem, null, null)));
         assertEquals("CN=outrigger-client", clientPrincipal.get());
     }
 
     @Test
     void verificationIsOnByDefault() throws Exception {
         SendResult.Retryable r = assertInstanceOf(SendResult.Retryable.class, send(TlsConfig.DEFAULT));
-        assertEquals("connection", r.reason());
+        assertEquals("tls", r.reason().label());
     }
 
     @Test
     void insecureSkipVerifyAcceptsTheSelfSignedServer() throws Exception {
-        assertEquals(SendResult.DELIVERED, send(new TlsConfig(null, null, null, true)));
+        assertEquals(SendResult.DELIVERED, send(new TlsConfig(null, null, null, true, null)));
         assertNull(clientPrincipal.get());
     }
 }

@@ -2,6 +2,7 @@ package io.outrigger.outputs.promrw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.outrigger.core.pipeline.Reason;
 import io.outrigger.core.pipeline.SendResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,17 +21,18 @@ class ResponseClassifierTest {
                 Arguments.of(204, null, "", SendResult.DELIVERED),
                 Arguments.of(200, null, "", SendResult.DELIVERED),
                 // Prometheus 2.x recorded answer for an out-of-order sample: rejected, never retried
-                Arguments.of(400, null, "out of order sample\n", new SendResult.Rejected("bad_request", "HTTP 400: out of order sample")),
+                Arguments.of(400, null, "out of order sample\n", new SendResult.Rejected(Reason.BAD_REQUEST, "HTTP 400: out of order sample")),
                 Arguments.of(400, null, "duplicate sample for timestamp",
-                        new SendResult.Rejected("bad_request", "HTTP 400: duplicate sample for timestamp")),
-                Arguments.of(404, null, "404 page not found", new SendResult.Rejected("bad_request", "HTTP 404: 404 page not found")),
-                Arguments.of(401, null, "", new SendResult.Rejected("unauthorized", "HTTP 401")),
-                Arguments.of(413, null, "", new SendResult.Rejected("too_large", "HTTP 413")),
-                Arguments.of(429, "7", "slow down", new SendResult.Retryable("http_429", "HTTP 429: slow down", Duration.ofSeconds(7))),
+                        new SendResult.Rejected(Reason.BAD_REQUEST, "HTTP 400: duplicate sample for timestamp")),
+                Arguments.of(404, null, "404 page not found", new SendResult.Retryable(Reason.NOT_FOUND, "HTTP 404: 404 page not found")),
+                Arguments.of(401, null, "", new SendResult.Retryable(Reason.AUTH, "HTTP 401")),
+                Arguments.of(403, null, "", new SendResult.Retryable(Reason.AUTH, "HTTP 403")),
+                Arguments.of(413, null, "", new SendResult.Split(Reason.TOO_LARGE, "HTTP 413")),
+                Arguments.of(429, "7", "slow down", new SendResult.Retryable(Reason.RATE_LIMITED, "HTTP 429: slow down", Duration.ofSeconds(7))),
                 Arguments.of(503, "Fri, 27 Nov 2026 06:00:30 GMT", "",
-                        new SendResult.Retryable("server_error", "HTTP 503", Duration.ofSeconds(30))),
-                Arguments.of(500, "soon", "tsdb busy", new SendResult.Retryable("server_error", "HTTP 500: tsdb busy", null)),
-                Arguments.of(502, null, "x".repeat(600), new SendResult.Retryable("server_error", "HTTP 502: " + "x".repeat(512) + "...", null)));
+                        new SendResult.Retryable(Reason.SERVER_ERROR, "HTTP 503", Duration.ofSeconds(30))),
+                Arguments.of(500, "soon", "tsdb busy", new SendResult.Retryable(Reason.SERVER_ERROR, "HTTP 500: tsdb busy", null)),
+                Arguments.of(502, null, "x".repeat(600), new SendResult.Retryable(Reason.SERVER_ERROR, "HTTP 502: " + "x".repeat(512) + "...", null)));
     }
 
     @ParameterizedTest(name = "{0} {1}")

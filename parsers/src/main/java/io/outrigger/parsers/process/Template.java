@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A text with {@code {{name}}} references, compiled once into literal and reference parts. {@code {{message}}} is
- * the message; other names are fields, dotted names reaching into nested objects ({@code {{http.status}}}).
+ * the message; other names are fields, dotted names reaching into nested objects ({@code {{http.status}}});
+ * {@code {{log.file.path}}} is the file the record was read from (Promtail's {@code filename} label).
  * Used by the {@code labels}, {@code template} and {@code fields} stages.
  */
 final class Template {
@@ -92,9 +93,13 @@ final class Template {
     }
 
     /** The value a name refers to: {@code message} or a (dotted) field; null if missing or JSON null. */
+    /** The file a record was read from, as records leave for outputs ({@code log.file.path}); a field of that name wins. */
+    static final String FILE_PATH = "log.file.path";
+
     static Value lookup(LogRecord r, String name) {
         if (name.equals("message")) return new Value.Str(r.message());
         Value v = r.fields().getPath(name);
+        if (v == null && name.equals(FILE_PATH) && !r.origin().path().isEmpty()) return new Value.Str(r.origin().path());
         return v instanceof Value.Null ? null : v;
     }
 

@@ -1,4 +1,4 @@
-package io.outrigger.agent.cli;
+package io.outrigger.agent.aot;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
