@@ -199,8 +199,8 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     /**
-     * Registers the JVM metrics in {@code r} on its first scrape, not at start: they load a few hundred JMX classes
-     * (about 0.2 CPU-s), which an agent nobody scrapes never needs, and which would otherwise compete with start-up.
+     * Registers the JVM metrics in {@code r} on its first scrape, not at start: they load a few hundred JMX classes,
+     * which an agent nobody scrapes never needs, and which would otherwise compete with start-up.
      * A JVM that cannot give them (a trimmed runtime) is logged once; the rest of the metrics are served.
      */
     private void withJvmMetrics(PrometheusRegistry r) {
