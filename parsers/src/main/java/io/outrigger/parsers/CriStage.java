@@ -116,6 +116,8 @@ final class CriStage implements Stage {
         out.accept(p.joined().build());
     }
 
+    @Override public boolean holding() { return !pending.isEmpty(); }
+
     @Override public void tick(long nowNanos, StageOutput out) {
         pending.tick(nowNanos, p -> emitPartial(p, out));
     }

@@ -111,6 +111,8 @@ final class DockerStage implements Stage {
         }
     }
 
+    @Override public boolean holding() { return !pending.isEmpty(); }
+
     @Override public void tick(long nowNanos, StageOutput out) {
         pending.tick(nowNanos, p -> out.accept(p.joined().build()));
     }

@@ -72,6 +72,8 @@ final class MultilineStage implements Stage {
         out.accept(b.build());
     }
 
+    @Override public boolean holding() { return !pending.isEmpty(); }
+
     @Override public void tick(long nowNanos, StageOutput out) {
         pending.tick(nowNanos, p -> emit(p, false, out));
     }

@@ -33,9 +33,8 @@ public record AgentSettings(Path dataDir, Duration shutdownTimeout, ByteSize buf
      * The least record budget when {@code buffer.max_bytes} is not set: a few batches in flight plus a read ahead
      * (a few thousand parsed records, as Filebeat's 3200-event queue), small enough to stay in the CPU's cache and
      * the young generation's survivor space. Each young collection copies the records in flight, so their bytes
-     * are its cost: measured with bench/e2e.sh (tail + json -> file), 8MiB spent twice the collection time of 4MiB
-     * and 10-15% more CPU per line for no more speed; 32MiB cost 20-60% more CPU (records promoted to the old
-     * generation, full collections).
+     * are its cost: larger budgets measured more CPU per line for no more speed (bench/README.md, "Choices
+     * measured").
      */
     public static final ByteSize MIN_AUTO_BUFFER = ByteSize.ofMiB(4);
     /** The most an unset budget grows to for outputs with large batches (see {@link #bufferBytesFor}). */

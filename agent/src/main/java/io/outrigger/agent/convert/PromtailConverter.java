@@ -196,6 +196,7 @@ public final class PromtailConverter {
             o.put("type", "loki");
             Map<String, Object> batch = new LinkedHashMap<>();
             Map<String, Object> retry = new LinkedHashMap<>();
+            Map<String, Object> auth = new LinkedHashMap<>();   // the HTTP outputs' one auth block
             for (Y e : c.entries()) {
                 switch (e.key()) {
                     case "url" -> o.put("url", e.text());
@@ -209,7 +210,6 @@ public final class PromtailConverter {
                         o.put("labels", labels);
                     }
                     case "basic_auth" -> {
-                        Map<String, Object> auth = new LinkedHashMap<>();
                         for (Y a : e.entries()) {
                             switch (a.key()) {
                                 case "username" -> auth.put("username", a.text());
@@ -217,10 +217,12 @@ public final class PromtailConverter {
                                 default -> note(a, "no equivalent: put the password in an environment variable and write password: \"${LOKI_PASSWORD}\"");
                             }
                         }
-                        o.put("basic_auth", auth);
+                        o.put("auth", auth);
                     }
-                    case "bearer_token" -> o.put("bearer_token", e.text());
-                    case "bearer_token_file" -> o.put("bearer_token_file", e.text());
+                    case "bearer_token", "bearer_token_file" -> {
+                        auth.put(e.key(), e.text());
+                        o.put("auth", auth);
+                    }
                     case "tls_config" -> {
                         Map<String, Object> tls = new LinkedHashMap<>();
                         for (Y t : e.entries()) {

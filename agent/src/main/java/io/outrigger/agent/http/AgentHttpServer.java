@@ -25,7 +25,9 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -128,11 +130,14 @@ public final class AgentHttpServer implements AutoCloseable {
         InetSocketAddress addr = address(listen);
         HttpServer s = HttpServer.create(addr, 16);
         AtomicInteger n = new AtomicInteger();
-        ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
+        // two handler threads at most (a slow scrape does not hold up a probe), started by requests and ended
+        // after 30 s without one: an agent nobody asks keeps none
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "outrigger-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        ex.allowCoreThreadTimeOut(true);
         s.setExecutor(ex);
         s.createContext("/metrics", this::metrics);
         s.createContext("/healthz", this::healthz);
@@ -194,8 +199,8 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     /**
-     * Registers the JVM metrics in {@code r} on its first scrape, not at start: they load a few hundred JMX classes
-     * (about 0.2 CPU-s), which an agent nobody scrapes never needs, and which would otherwise compete with start-up.
+     * Registers the JVM metrics in {@code r} on its first scrape, not at start: they load a few hundred JMX classes,
+     * which an agent nobody scrapes never needs, and which would otherwise compete with start-up.
      * A JVM that cannot give them (a trimmed runtime) is logged once; the rest of the metrics are served.
      */
     private void withJvmMetrics(PrometheusRegistry r) {

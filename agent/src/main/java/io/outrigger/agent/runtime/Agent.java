@@ -23,32 +23,45 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running agent: the outputs' senders, the pipelines' chains and the inputs, wired from a loaded
  * {@link PipelineConfig}. Start order is outputs, then inputs; stop order is the reverse: stop reading, flush what
  * stages hold, drain the outputs until {@code shutdown_timeout}, save checkpoints. Checkpoints only ever cover
  * acknowledged records, so a stop that runs out of time loses nothing: what was not acknowledged is read again.
+ *
+ * <p>One timer thread ({@link #scheduler}) runs every timed duty, and only while it has work: stage ticks while a
+ * stage holds records, a checkpoint write {@code checkpoint_interval} after a checkpoint changed (again after a
+ * failed write), retries. An idle agent has nothing scheduled, so it does not wake up.
  */
 public final class Agent {
 
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
     private static final long TICK_MILLIS = 100;
+    /** The heap grew by more than this since start: worth a trim. */
+    private static final long TRIM_GROWTH_BYTES = 4L << 20;
 
     private final PipelineConfig config;
     private final Metrics metrics;
     private final InstantSource clock;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
     private final CheckpointStore checkpoints;
     private MemoryBudget budget;
     private final Map<String, OutputRunner> outputs = new LinkedHashMap<>();
     private final Map<String, Input> inputs = new LinkedHashMap<>();
     private final List<InputEmitter> emitters = new ArrayList<>();
-    private Thread ticker;
+    private final AtomicBoolean tickScheduled = new AtomicBoolean();
+    private final AtomicBoolean saveScheduled = new AtomicBoolean();
+    private final AtomicBoolean trimScheduled = new AtomicBoolean();
+    private final long startHeapBytes = Runtime.getRuntime().totalMemory();
+    private volatile long lastSaveNanos;
+    /** How long after the last checkpoint write the heap is trimmed (see {@link #trimHeap}). */
+    private long trimAfterNanos = TimeUnit.SECONDS.toNanos(30);
     private Tap tap; // set by wire(), like the budget
     private volatile boolean started;
     private volatile boolean stopping;
@@ -73,7 +86,8 @@ public final class Agent {
         this.clock = clock;
         this.checkpoints = checkpoints;
         metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes");
-        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("outrigger-timer-", 0).daemon(true).factory());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("outrigger-timer").daemon(true).factory());
+        scheduler.setRemoveOnCancelPolicy(true);
         try {
             wire(env);
         } catch (RuntimeException e) {
@@ -117,7 +131,7 @@ public final class Agent {
                 if (tap != null) chain.tapInto(tap);
                 routes.add(InputEmitter.route(chain, p.to().stream().map(outputs::get).toList(), metrics));
             }
-            emitters.add(new InputEmitter(spec.name(), routes, budget));
+            emitters.add(new InputEmitter(spec.name(), routes, budget, clock, this::scheduleTick));
             inputs.put(spec.name(), spec.create(base.withName(spec.name())));
         }
         registerAgentMetrics();
@@ -134,7 +148,8 @@ public final class Agent {
         GaugeWithCallback.builder().name("outrigger_checkpoint_age_seconds").help("Seconds since checkpoints were last written")
                 .callback(cb -> {
                     long last = checkpoints.lastFlushMillis();
-                    cb.call(last == 0 ? 0 : (clock.millis() - last) / 1000.0);
+                    // written only when changed: while nothing changed, what is stored is current
+                    cb.call(last == 0 || !checkpoints.changed() ? 0 : (clock.millis() - last) / 1000.0);
                 }).register(r);
     }
 
@@ -147,6 +162,12 @@ public final class Agent {
 
     CheckpointStore checkpoints() { return checkpoints; }
 
+    /** For tests: the quiet time before the heap is trimmed (30 s). Call before {@link #start}. */
+    void trimAfter(java.time.Duration quiet) { trimAfterNanos = quiet.toNanos(); }
+
+    /** Timed duties waiting on the timer thread (ticks, a checkpoint write, retries, a trim): none while idle. */
+    int timedDutiesPending() { return scheduler.getQueue().size(); }
+
     public synchronized void start() {
         startOutputs();
         startInputs();
@@ -157,28 +178,89 @@ public final class Agent {
         outputs.values().forEach(OutputRunner::start);
     }
 
-    /** Starts reading, the checkpoint timer and the stage ticker. */
+    /** Starts reading; checkpoint writes and stage ticks are scheduled as they are needed from here on. */
     synchronized void startInputs() {
         int i = 0;
         for (Map.Entry<String, Input> e : inputs.entrySet()) e.getValue().start(emitters.get(i++));
-        long interval = config.agent().checkpointInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::saveCheckpoints, interval, interval, TimeUnit.MILLISECONDS);
-        ticker = Thread.ofPlatform().name("outrigger-stage-ticker").daemon(true).start(this::tickLoop);
+        checkpoints.onChange(this::scheduleSave); // a reload's new agent takes the shared store's changes over
+        if (checkpoints.changed()) scheduleSave();
+        for (InputEmitter e : emitters) if (e.holding()) scheduleTick();
         started = true;
         LOG.log(System.Logger.Level.INFO, "started: " + inputs.size() + " inputs, " + config.pipelines().size()
                 + " pipelines, " + outputs.size() + " outputs; data_dir " + config.agent().dataDir());
     }
 
-    private void tickLoop() {
+    /** A stage started to hold records: tick the chains in {@value #TICK_MILLIS} ms, unless a tick is due anyway. */
+    private void scheduleTick() {
+        if (tickScheduled.get() || !tickScheduled.compareAndSet(false, true)) return;
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(TICK_MILLIS);
-                long now = LogRecord.epochNanos(clock.instant());
-                for (InputEmitter e : emitters) e.tick(now);
-            }
+            scheduler.schedule(this::tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping: stop() flushes what stages hold
+        }
+    }
+
+    private void tick() {
+        tickScheduled.set(false); // a chain that starts holding from here on schedules the next one itself
+        long now = LogRecord.epochNanos(clock.instant());
+        boolean again = false;
+        try {
+            for (InputEmitter e : emitters) again |= e.tick(now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "stage tick failed; trying again", e);
+            again = true;
         }
+        if (again && !stopping) scheduleTick();
+    }
+
+    /**
+     * A checkpoint changed (or the last write failed): write them all {@code checkpoint_interval} from now, unless
+     * a write is due anyway.
+     */
+    private void scheduleSave() {
+        if (saveScheduled.get() || !saveScheduled.compareAndSet(false, true)) return;
+        try {
+            scheduler.schedule(() -> {
+                saveScheduled.set(false); // a change from here on schedules the next write
+                if (!saveCheckpoints()) {
+                    scheduleSave(); // retried until it works
+                    return;
+                }
+                lastSaveNanos = System.nanoTime();
+                scheduleTrim(trimAfterNanos);
+            }, config.agent().checkpointInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            saveScheduled.set(false); // stopping: stop() saves them
+        }
+    }
+
+    private void scheduleTrim(long delayNanos) {
+        if (trimScheduled.get() || !trimScheduled.compareAndSet(false, true)) return;
+        try {
+            scheduler.schedule(this::trimHeap, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            trimScheduled.set(false);
+        }
+    }
+
+    /**
+     * Gives back the heap a burst of work grew, once the agent has been quiet for a while (no checkpoint written
+     * for 30 s): the serial collector shrinks the heap only after a full collection (to what
+     * {@code -XX:MaxHeapFreeRatio} allows), and an idle agent collects nothing, so without this the heap of the
+     * busiest minute would stay resident. One full collection per quiet spell after the heap grew, none otherwise.
+     */
+    private void trimHeap() {
+        trimScheduled.set(false);
+        long quietFor = System.nanoTime() - lastSaveNanos;
+        if (quietFor < trimAfterNanos) {
+            scheduleTrim(trimAfterNanos - quietFor); // still busy: look again when it may have gone quiet
+            return;
+        }
+        if (stopping || Runtime.getRuntime().totalMemory() <= startHeapBytes + TRIM_GROWTH_BYTES) return;
+        System.gc();
     }
 
     /**
@@ -224,7 +306,7 @@ public final class Agent {
     /** For {@code /healthz}: the agent's own threads are running (or it is stopping on purpose). */
     public boolean isAlive() {
         if (!started || stopping) return true;
-        return ticker != null && ticker.isAlive() && outputs.values().stream().allMatch(OutputRunner::isAlive);
+        return !scheduler.isShutdown() && outputs.values().stream().allMatch(OutputRunner::isAlive);
     }
 
     public boolean isReady() {
@@ -247,10 +329,6 @@ public final class Agent {
                 } catch (RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "input " + e.getKey() + " did not stop cleanly: " + ex);
                 }
-            }
-            if (ticker != null) {
-                ticker.interrupt();
-                ticker.join(1000);
             }
             for (InputEmitter e : emitters) e.flush();
             for (OutputRunner o : outputs.values()) {

@@ -151,6 +151,8 @@ public final class SampleRunner {
 
         @Override public void tick(long nowNanos, StageOutput out) { inner.tick(nowNanos, watch(null, out)); }
 
+        @Override public boolean holding() { return inner.holding(); }
+
         @Override public void endOfStream(String streamId, StageOutput out) { inner.endOfStream(streamId, watch(null, out)); }
 
         @Override public void flush(StageOutput out) { inner.flush(watch(null, out)); }

@@ -107,6 +107,12 @@ public final class StageChain {
         for (int i = 0; i < stages.length; i++) stages[i].tick(nowNanos, outs[i]);
     }
 
+    /** True while a stage keeps records back for a later {@link #tick}. */
+    public boolean holding() {
+        for (Stage s : stages) if (s.holding()) return true;
+        return false;
+    }
+
     public void endOfStream(String streamId) {
         for (int i = 0; i < stages.length; i++) stages[i].endOfStream(streamId, outs[i]);
     }

@@ -75,6 +75,8 @@ public final class Stages {
 
         @Override public void tick(long nowNanos, StageOutput out) { inner.tick(nowNanos, watch(out)); }
 
+        @Override public boolean holding() { return inner.holding(); }
+
         @Override public void endOfStream(String streamId, StageOutput out) { inner.endOfStream(streamId, watch(out)); }
 
         @Override public void flush(StageOutput out) { inner.flush(watch(out)); }

@@ -8,11 +8,16 @@ import io.outrigger.agent.config.InputSpec;
 import io.outrigger.agent.config.OutputSpec;
 import io.outrigger.agent.config.PipelineConfig;
 import io.outrigger.agent.config.PipelineSpec;
+import io.outrigger.agent.config.StageSpec;
 import io.outrigger.core.config.ByteSize;
 import io.outrigger.core.config.RetryConfig;
 import io.outrigger.core.telemetry.Metrics;
+import io.outrigger.inputs.file.FileInputConfig;
+import io.outrigger.inputs.file.FileInputFactory;
 import io.outrigger.inputs.generator.GeneratorInputConfig;
 import io.outrigger.inputs.generator.GeneratorInputFactory;
+import io.outrigger.parsers.MultilineConfig;
+import io.outrigger.parsers.MultilineStageFactory;
 import io.outrigger.outputs.file.FileOutputConfig;
 import io.outrigger.outputs.file.FileOutputFactory;
 import java.nio.file.Files;
@@ -46,6 +51,53 @@ class AgentTest {
 
     private static long lines(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    }
+
+    /**
+     * An idle agent has nothing on its timer: stage ticks run while a stage holds records (here the last joined
+     * record, which only a tick releases), a checkpoint write follows the last acknowledgement, a heap trim the
+     * quiet time after it, then nothing is scheduled at all (a periodic duty would stay queued forever), so the
+     * timer thread sleeps until work comes.
+     */
+    @Test
+    void theTimerHasNothingQueuedOnceTheAgentIsIdle() throws Exception {
+        Path log = tmp.resolve("logs/app.log");
+        Files.createDirectories(log.getParent());
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 100; i++) text.append("line ").append(i).append("\n  continued\n");
+        Files.writeString(log, text);
+        Path out = tmp.resolve("out.ndjson");
+        AgentSettings settings = new AgentSettings(tmp.resolve("data"), Duration.ofSeconds(5), ByteSize.ofMiB(1),
+                Duration.ofMillis(100), "", "text", "info", null);
+        StageSpec multiline = new StageSpec.Plugin("pipelines.p.stages[0]", "multiline", new MultilineStageFactory(),
+                new MultilineConfig("^line", null, null, Duration.ofMillis(200), null, null));
+        PipelineConfig config = new PipelineConfig(tmp.resolve("pipeline.yaml"), settings,
+                Map.of("app", new InputSpec("app", "file", new FileInputFactory(), FileInputConfig.of(tmp + "/logs/*.log"))),
+                Map.of("p", new PipelineSpec("p", List.of("app"), List.of(multiline), List.of("out"))),
+                Map.of("out", new OutputSpec("out", "file", new FileOutputFactory(), new FileOutputConfig(out, false, null, null, 1))),
+                List.of());
+        Agent agent = new Agent(config, Map.of(), Metrics.newIsolated(), InstantSource.system());
+        agent.trimAfter(Duration.ofMillis(300)); // the one-shot heap trim after the last write, 30 s in production
+        agent.start();
+        try {
+            // quiet: every line out and nothing queued for a whole second (a periodic duty is always queued but
+            // for the moments it runs; a one-shot one queued later breaks the quiet and the wait starts again)
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long quietSince = -1;
+            while (System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                if (lines(out) < 100 || agent.timedDutiesPending() > 0) quietSince = -1;
+                else if (quietSince < 0) quietSince = now;
+                else if (now - quietSince > 1_000_000_000L) break;
+                Thread.sleep(50);
+            }
+            assertEquals(100, lines(out), "the last record, held by the multiline stage, was released by a tick");
+            assertEquals(0, agent.timedDutiesPending(), "nothing is scheduled while idle");
+            String saved = Files.readString(tmp.resolve("data/checkpoints.json"));
+            assertTrue(saved.contains("\"offset\" : " + text.length()), "the checkpoint was written after the last acknowledgement: " + saved);
+        } finally {
+            agent.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test

@@ -38,8 +38,9 @@ public final class CheckpointStore {
     private final Path file;
     private final Map<String, FileCheckpoint> entries = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
-    private long flushedVersion = -1;
+    private volatile long flushedVersion; // what was loaded is what is stored: nothing to write until a change
     private volatile long lastFlushMillis;
+    private volatile Runnable onChange = () -> {};
     private String corruption;
 
     private CheckpointStore(Path file) { this.file = file; }
@@ -84,11 +85,24 @@ public final class CheckpointStore {
     public void put(FileCheckpoint c) {
         entries.put(c.key(), c);
         version.incrementAndGet();
+        onChange.run();
     }
 
     public void remove(String input, String fileId) {
-        if (entries.remove(input + "|" + fileId) != null) version.incrementAndGet();
+        if (entries.remove(input + "|" + fileId) != null) {
+            version.incrementAndGet();
+            onChange.run();
+        }
     }
+
+    /**
+     * Called after every change ({@link #put}, {@link #remove}), on the changing thread: the agent schedules a
+     * {@link #flush} then, instead of waking up to write nothing. It must be cheap.
+     */
+    public void onChange(Runnable listener) { this.onChange = listener; }
+
+    /** True while a change is not written yet. */
+    public boolean changed() { return file != null && version.get() != flushedVersion; }
 
     /** Milliseconds since the epoch of the last successful write, 0 if none yet. */
     public long lastFlushMillis() { return lastFlushMillis; }

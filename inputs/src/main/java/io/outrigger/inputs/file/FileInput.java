@@ -18,9 +18,10 @@ import org.slf4j.helpers.NOPLogger;
 
 /**
  * A {@code type: file} input: one reader thread runs {@link FileTailer} passes back to back while there is data,
- * and otherwise waits for a file event (directory-watcher on each glob's base directory) or a short poll. File
- * events only make things quicker: the periodic rescan and polling of open files are what make it correct on
- * volumes that send no events.
+ * and otherwise sleeps until a file event (directory-watcher on each glob's base directory) or the tailer's next
+ * timed duty ({@link FileTailer#nextDueMillis}: the rescan, an idle flush, a stream to end, a file to close). While
+ * every base directory that exists is watched, an idle input wakes up only for those; where one cannot be watched
+ * (events are not sent on every volume), open files are also polled every 10-250 ms, as events would have told.
  */
 final class FileInput implements Input {
 
@@ -71,7 +72,10 @@ final class FileInput implements Input {
                 }
                 ready = true;
                 if (!progress) {
-                    wake.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
+                    long now = ctx.clock().millis();
+                    long wait = Math.max(1, t.nextDueMillis(now) - now);
+                    if (!eventsCover(t)) wait = Math.min(wait, pollMillis);
+                    wake.tryAcquire(wait, TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }
             }
@@ -81,6 +85,15 @@ final class FileInput implements Input {
             t.close();
             closeWatchers();
         }
+    }
+
+    /** Every base directory that exists has a running watcher: file events tell of every change. */
+    private boolean eventsCover(FileTailer t) {
+        for (Path root : t.watchRoots()) {
+            DirectoryWatcher w = watchers.get(root);
+            if (w != null ? w.isClosed() : Files.isDirectory(root)) return false;
+        }
+        return true;
     }
 
     /** Watches every base directory that exists; drops watchers of ones that went away. */

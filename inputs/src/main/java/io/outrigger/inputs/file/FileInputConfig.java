@@ -26,8 +26,9 @@ import java.util.List;
  * @param readFrom       {@code head} or {@code tail}: where to start a file that is present at the first scan and has
  *                       no checkpoint. Files that appear later are always read from their head.
  * @param maxLineBytes   longer lines are cut to this many bytes and flagged {@code truncated}; the rest is skipped
- * @param rescanInterval how often the globs are expanded again (file events are used too, but they are not reliable
- *                       on every volume)
+ * @param rescanInterval how often the globs are expanded again (10s). Directory events tell of new, rotated and
+ *                       grown files at once where the volume sends them; the rescan finds what they missed. Where a
+ *                       directory cannot be watched, open files are also polled every 250 ms.
  * @param idleFlush      how long a last line without a newline waits for more bytes before it is emitted as is; also
  *                       how long a file must stay idle at its end before its stream is reported ended
  * @param maxOpenFiles   at most this many files are held open; others wait their turn
@@ -48,7 +49,7 @@ public record FileInputConfig(List<String> paths, List<String> exclude, String r
         exclude = copy(exclude);
         if (readFrom == null) readFrom = HEAD;
         if (maxLineBytes == null) maxLineBytes = ByteSize.ofKiB(256);
-        if (rescanInterval == null) rescanInterval = Duration.ofSeconds(2);
+        if (rescanInterval == null) rescanInterval = Duration.ofSeconds(10);
         if (idleFlush == null) idleFlush = Duration.ofSeconds(1);
         if (maxOpenFiles == null) maxOpenFiles = 256;
         if (closeIdleAfter == null) closeIdleAfter = Duration.ofSeconds(30);

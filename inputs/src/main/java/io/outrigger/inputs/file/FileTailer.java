@@ -463,6 +463,35 @@ final class FileTailer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------- timed duties
 
+    /**
+     * When the next pass has timed work, in clock milliseconds: the next rescan, or the earliest file whose idle
+     * time will call for a partial line to go out, its stream to end, a rotated-away file to be released or an
+     * idle file to be closed. A file with bytes left to read makes it now. Between now and then only a file event
+     * gives a pass something to do, so the reader may sleep until it.
+     */
+    long nextDueMillis(long now) {
+        long due = nextScanMillis;
+        if (scanRequested || !modified.isEmpty()) return now;
+        for (int i = 0; i < order.size(); i++) {
+            TailedFile f = order.get(i);
+            if (f.released || !f.initialized) continue;
+            boolean atEnd = f.isOpen() ? f.atEof : f.knownSize == f.readOffset;
+            long at;
+            if (!atEnd) {
+                at = now; // bytes left: a free slot or a reopening decides; look again soon
+            } else if (f.detached || !f.endOfStreamSent || (f.lines != null && f.lines.hasPartial())) {
+                at = f.lastDataMillis + idleFlushMillis;
+                if (f.detached) at = Math.max(at, f.detachedMillis + idleFlushMillis);
+            } else if (f.isOpen()) {
+                at = f.lastDataMillis + closeIdleMillis;
+            } else {
+                continue;
+            }
+            due = Math.min(due, at);
+        }
+        return due;
+    }
+
     private void tick(long now) throws InterruptedException {
         for (int i = 0; i < order.size(); i++) {
             TailedFile f = order.get(i);

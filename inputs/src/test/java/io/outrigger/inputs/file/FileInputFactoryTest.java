@@ -43,7 +43,7 @@ class FileInputFactoryTest {
         FileInputConfig d = mapper.readValue("{\"paths\": [\"/x/*.log\"]}", FileInputConfig.class);
         assertEquals("head", d.readFrom());
         assertEquals(ByteSize.ofKiB(256), d.maxLineBytes());
-        assertEquals(Duration.ofSeconds(2), d.rescanInterval());
+        assertEquals(Duration.ofSeconds(10), d.rescanInterval());
         assertEquals(Duration.ofSeconds(1), d.idleFlush());
         assertEquals(256, d.maxOpenFiles());
         assertEquals(Duration.ofSeconds(30), d.closeIdleAfter());

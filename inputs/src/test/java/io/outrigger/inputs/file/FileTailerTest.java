@@ -192,6 +192,46 @@ class FileTailerTest {
         assertNull(fx.store.get("app", id));
     }
 
+    /** What lets the reader sleep: between file events, nothing is due before the time nextDueMillis names. */
+    @Test void anIdleTailerHasNothingDueUntilItsNextTimedDuty() throws Exception {
+        Path log = dir.resolve("idle.log");
+        append(log, "whole\nhalf");
+        FileTailer t = fx.tailer(new FileInputConfig(List.of(glob("*.log")), null, null, null, Duration.ofHours(1),
+                Duration.ofSeconds(1), null, Duration.ofSeconds(30), null, null));
+        fx.emitter.autoRelease(true);
+        long t0 = fx.clock.millis();
+        drain(t);
+        assertEquals(List.of("whole"), fx.emitter.messages());
+        assertEquals(t0 + 1000, t.nextDueMillis(fx.clock.millis()), "the partial line's idle flush");
+        fx.clock.advance(Duration.ofMillis(999));
+        assertEquals(false, t.pass());
+        assertEquals(List.of("whole"), fx.emitter.messages(), "nothing was due yet");
+        fx.clock.advance(Duration.ofMillis(1));
+        drain(t);
+        assertEquals(List.of("whole", "half"), fx.emitter.messages());
+        assertEquals(1, fx.emitter.ended().size());
+        assertEquals(t0 + 30_000, t.nextDueMillis(fx.clock.millis()), "closing the idle file");
+        fx.clock.advance(Duration.ofMillis(28_999));
+        drain(t);
+        assertEquals(1, t.openFiles());
+        fx.clock.advance(Duration.ofMillis(1));
+        drain(t);
+        assertEquals(0, t.openFiles());
+        assertEquals(t0 + 3_600_000, t.nextDueMillis(fx.clock.millis()), "only the rescan is left: the reader sleeps until then");
+        for (int i = 0; i < 10; i++) {
+            fx.clock.advance(Duration.ofMinutes(5));
+            assertEquals(false, t.pass(), "a pass with nothing due finds nothing to do");
+        }
+        assertEquals(1, fx.emitter.ended().size(), "the stream ended once");
+        t.hintModified(log); // a file event: due at once
+        assertEquals(fx.clock.millis(), t.nextDueMillis(fx.clock.millis()));
+        append(log, "\nnext\n");
+        t.hintModified(log);
+        drain(t);
+        assertEquals(List.of("whole", "half", "next"), fx.emitter.messages());
+        assertEquals(fx.clock.millis() + 1000, t.nextDueMillis(fx.clock.millis()), "its stream ends after the idle flush time");
+    }
+
     @Test void partialLastLineWaitsForIdleFlushThenEndsTheStream() throws Exception {
         Path log = dir.resolve("p.log");
         append(log, "whole\nhalf");
@@ -391,9 +431,10 @@ class FileTailerTest {
             assertEquals(expected(prefix, 0, 1000),
                     fx.emitter.messages().stream().filter(m -> m.startsWith(prefix)).toList());
         }
-        // a file that grows while closed is still read
+        // a file that grows while closed is still read, at the next rescan (10s by default) when no event told
         append(dir.resolve("m0.log"), "m0-more\n");
-        fx.later(t);
+        fx.clock.advance(Duration.ofSeconds(10));
+        drain(t);
         assertTrue(fx.emitter.messages().contains("m0-more"));
         assertTrue(t.openFiles() <= 2);
     }

@@ -19,21 +19,18 @@ import org.apache.kafka.common.config.ConfigException;
  * <ul>
  *   <li>{@code linger.ms=10}, {@code batch.size=512KiB}: the output flushes the producer after each of its
  *       batches, so linger only keeps a partition's request open while the batch is still being appended (a few
- *       ms); 0 sent many small requests (30% more CPU), 2 and 5 ms and a 1 MiB batch.size measured no clearer
- *       difference than the run-to-run noise.</li>
+ *       ms); 0 sent many small requests and cost more CPU (bench/README.md, "Choices measured").</li>
  *   <li>{@code compression=lz4} (set with {@code compression:}): log lines compress 3-6x at a CPU cost far below
  *       gzip/zstd, so network and broker disk shrink for little CPU; zstd compresses better but costs more.
  *       {@code none} measured costlier for the agent itself, even to a broker on the same host: the network
- *       thread then writes 4-5x the bytes (bench/e2e.sh -o kafka, 2M JSON lines: its thread 2.2 vs 1.0 CPU-s,
- *       5.0 vs 3.9 CPU-s per M lines in all); snappy cost the agent as much as lz4 and the broker 3x as much.</li>
+ *       thread then writes several times the bytes; snappy cost the broker more than lz4.</li>
  *   <li>{@code max.block.ms=5000}: {@code send()} blocks when metadata is missing or the buffer is full. It
  *       runs on the output's own executor, never the caller's thread, and after the first record of a batch times
  *       out this way the rest of the batch is answered Retryable at once instead of waiting again per record.</li>
  *   <li>{@code metric.reporters} empty: the client's default JmxReporter starts the JVM's platform MBean server
  *       and registers each of the producer's ~100 metrics as an MBean again whenever one is added to its group.
  *       Nothing reads JMX in a sidecar that serves Prometheus {@code /metrics}; without it the agent reached its
- *       first Kafka delivery with about 0.1 CPU-s less, and 2M-line runs took 3-4% less CPU (3 interleaved
- *       pairs). A user who wants JMX sets {@code producer: {metric.reporters:
+ *       first Kafka delivery with less CPU (bench/README.md). A user who wants JMX sets {@code producer: {metric.reporters:
  *       org.apache.kafka.common.metrics.JmxReporter}}.</li>
  *   <li>{@code buffer.memory}: see {@link #bufferMemory}.</li>
  *   <li>{@code request.timeout.ms=10000}, {@code delivery.timeout.ms=30000}: the producer's own retries stay

@@ -50,6 +50,11 @@ public final class MatchStage implements Stage {
         stages[0].process(record, links[0]);
     }
 
+    @Override public boolean holding() {
+        for (Stage s : stages) if (s.holding()) return true;
+        return false;
+    }
+
     @Override public void tick(long nowNanos, StageOutput out) {
         downstream = out;
         for (int i = 0; i < stages.length; i++) stages[i].tick(nowNanos, links[i]);
