@@ -281,8 +281,9 @@ public final class Agent {
                 LOG.log(System.Logger.Level.ERROR, "could not write checkpoints under " + config.agent().dataDir() + " (agent.data_dir): "
                         + reason + "; retrying, and until then what is delivered would be sent again after a restart");
             }
-            checkpointProblem = "failing: cannot write " + config.agent().dataDir() + ": " + reason;
+            // counted before it shows: whoever sees the problem (readiness, a test) also sees it counted
             metrics.counter("outrigger_checkpoint_write_errors_total", "Failed checkpoint writes").inc();
+            checkpointProblem = "failing: cannot write " + config.agent().dataDir() + ": " + reason;
             return false;
         }
     }

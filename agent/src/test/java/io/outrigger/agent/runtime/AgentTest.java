@@ -148,10 +148,10 @@ class AgentTest {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!agent.isReady() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(agent.isReady(), agent.readiness().toString());
-        // the first tick writes the (empty) checkpoint file through the temporary name; wait until that is done, so
-        // the name is free (nothing changes before the put below, so nothing else is written meanwhile)
-        while (!Files.exists(tmp.resolve("data/checkpoints.json")) && System.nanoTime() < deadline) Thread.sleep(20);
-        assertTrue(Files.exists(tmp.resolve("data/checkpoints.json")), "the first checkpoint write");
+        // a write in progress holds the temporary name as a file: wait until nothing is left to write (nothing
+        // changes before the put below, so nothing is written meanwhile)
+        while (agent.checkpoints().changed() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(!agent.checkpoints().changed(), "checkpoints still being written");
         // the checkpoint file's temporary name taken by a directory: every write fails, as on a full disk
         Files.createDirectory(tmp.resolve("data/checkpoints.json.tmp"));
         agent.checkpoints().put(new io.outrigger.core.checkpoint.FileCheckpoint("gen", "/var/log/app.log", "1:2", 7, 100));
