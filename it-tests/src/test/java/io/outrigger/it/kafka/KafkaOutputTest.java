@@ -83,7 +83,7 @@ class KafkaOutputTest {
     private Output output(String topic) { return output(topic, null, null, null, null, null); }
 
     private static SendResult send(Output out, Batch b) throws Exception {
-        return out.send(b).get(60, TimeUnit.SECONDS);
+        return out.send(b).get(150, TimeUnit.SECONDS);
     }
 
     private static List<LogRecord> lines(String prefix, int n) {
