@@ -67,6 +67,7 @@ final class JsonStage implements Stage {
         try {
             p = FACTORY.createParser(utf8, 0, utf8.length);
             if (p.nextToken() != JsonToken.START_OBJECT) return NOT_AN_OBJECT;
+            frames.valueIndex = 0;
             rootMembers(p, into);
         } catch (JsonProcessingException e) {
             return describe(e, p);
@@ -112,7 +113,7 @@ final class JsonStage implements Stage {
                 walk(p, ARRAY, items, null, null, false, frames);
                 into.put(name, new Value.Arr(items));
             } else {
-                into.put(name, scalar(p, v));
+                into.put(name, scalar(p, v, frames));
             }
         }
         if (t != JsonToken.END_OBJECT) throw new IOException("unexpected token " + t);
@@ -139,6 +140,35 @@ final class JsonStage implements Stage {
         Object[] containers = new Object[8];   // the Fields.Builder or List<Value> a frame fills
         String[] keys = new String[8];         // the key under which a frame's value goes into its parent (MERGE: its prefix)
         int[] sizes = new int[8];              // MERGE: the root's size when the frame opened
+        // string values by their place in the line: a value equal to the previous line's at the same place (a
+        // level, a logger, a host) is that same Value, so it costs no new String, and outputs keep it rendered
+        // (RecordJson caches a value's rendering by the Value's identity)
+        int valueIndex;
+        final Value.Str[] lastValues = new Value.Str[REUSED_PLACES];
+        final char[][] lastChars = new char[REUSED_PLACES][];
+    }
+
+    private static final int REUSED_PLACES = 64;   // string values kept by their place in the line
+    private static final int MAX_REUSED_VALUE = 48; // longer string values are not kept (mostly unique)
+
+    /** A string value: the previous line's Value at the same place when the text is the same, else a new one. */
+    private static Value.Str string(JsonParser p, Frames f) throws IOException {
+        int v = f == null ? REUSED_PLACES : f.valueIndex++;
+        if (v >= REUSED_PLACES) return new Value.Str(p.getText());
+        char[] text = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        if (len > MAX_REUSED_VALUE) return new Value.Str(new String(text, off, len));
+        char[] last = f.lastChars[v];
+        Value.Str kept = f.lastValues[v];
+        if (kept != null && kept.value().length() == len && java.util.Arrays.equals(text, off, off + len, last, 0, len)) {
+            return kept;
+        }
+        Value.Str value = new Value.Str(new String(text, off, len));
+        if (last == null) f.lastChars[v] = last = new char[MAX_REUSED_VALUE];
+        System.arraycopy(text, off, last, 0, len);
+        f.lastValues[v] = value;
+        return value;
     }
 
     /**
@@ -210,7 +240,7 @@ final class JsonStage implements Stage {
                     containers[d] = Fields.builder();
                 }
             } else {
-                add(kinds[d], containers[d], key, scalar(p, t));
+                add(kinds[d], containers[d], key, scalar(p, t, f));
             }
         }
     }
@@ -221,9 +251,9 @@ final class JsonStage implements Stage {
         else ((Fields.Builder) container).put(key, v);
     }
 
-    private static Value scalar(JsonParser p, JsonToken t) throws IOException {
+    private static Value scalar(JsonParser p, JsonToken t, Frames f) throws IOException {
         return switch (t) {
-            case VALUE_STRING -> new Value.Str(p.getText());
+            case VALUE_STRING -> string(p, f);
             case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     ? new Value.Float(p.getDoubleValue()) : new Value.Int(p.getLongValue());
             case VALUE_NUMBER_FLOAT -> new Value.Float(p.getDoubleValue());
@@ -277,6 +307,6 @@ final class JsonStage implements Stage {
             walk(p, ARRAY, items, null, null, false, new Frames());
             return new Value.Arr(items);
         }
-        return scalar(p, t);
+        return scalar(p, t, null);
     }
 }
