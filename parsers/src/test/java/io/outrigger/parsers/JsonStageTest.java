@@ -4,6 +4,7 @@ import static io.outrigger.parsers.StageHarness.line;
 import static io.outrigger.parsers.StageHarness.stage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -153,5 +154,28 @@ class JsonStageTest {
         Stage plain = stage("json", null);
         plain.process(line("{\"s\":\"a\ud800\"}"), out);
         assertEquals("a?", out.accepted.get(3).fields().get("s").asText());
+    }
+
+    @Test
+    void aShortValueEqualToThePreviousLinesAtTheSamePlaceIsTheSameValue() {
+        Stage st = stage("json", null);
+        Collector out = new Collector();
+        String longText = "x".repeat(60);
+        st.process(bytesLine("{\"level\":\"INFO\",\"msg\":\"caf\u00e9\",\"trace\":\"ab12\",\"tags\":[\"x\",\"y\"],\"l\":\"" + longText + "\"}"), out);
+        st.process(bytesLine("{\"level\":\"INFO\",\"msg\":\"caf\u00e9\",\"trace\":\"cd34\",\"tags\":[\"x\",\"y\"],\"l\":\"" + longText + "\"}"), out);
+        st.process(bytesLine("{\"msg\":\"INFO\",\"level\":\"WARN\",\"trace\":\"cd34\\n\"}"), out);
+        Fields a = out.accepted.get(0).fields();
+        Fields b = out.accepted.get(1).fields();
+        Fields c = out.accepted.get(2).fields();
+        assertSame(a.get("level"), b.get("level"), "the same text at the same place is the same Value");
+        assertSame(a.get("msg"), b.get("msg"));
+        assertSame(((Value.Arr) a.get("tags")).values().get(1), ((Value.Arr) b.get("tags")).values().get(1));
+        assertEquals("ab12", a.get("trace").asText());
+        assertEquals("cd34", b.get("trace").asText());
+        assertEquals(longText, b.get("l").asText());
+        assertNotSame(a.get("l"), b.get("l"), "values longer than 48 chars are not kept");
+        assertEquals("INFO", c.get("msg").asText(), "the same text at the first place, under another key");
+        assertEquals("WARN", c.get("level").asText());
+        assertEquals("cd34\n", c.get("trace").asText());
     }
 }
