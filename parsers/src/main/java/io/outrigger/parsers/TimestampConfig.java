@@ -9,14 +9,17 @@ package io.outrigger.parsers;
  *                 {@code yyyy-MM-dd HH:mm:ss.SSS} (a strftime pattern with {@code %} is translated)
  * @param timezone zone for times that carry no offset (default UTC)
  * @param remove   remove the source field once parsed (default false)
+ * @param fallbackFormats formats tried in order when {@code format} does not parse the value (default none)
  */
-public record TimestampConfig(String source, String format, String timezone, Boolean remove) {
+public record TimestampConfig(String source, String format, String timezone, Boolean remove,
+                              java.util.List<String> fallbackFormats) {
     public TimestampConfig {
         if (source == null) source = "time";
         if (format == null) format = "auto";
         if (timezone == null) timezone = "UTC";
         if (remove == null) remove = false;
+        fallbackFormats = fallbackFormats == null ? java.util.List.of() : java.util.List.copyOf(fallbackFormats);
     }
 
-    public TimestampConfig() { this(null, null, null, null); }
+    public TimestampConfig() { this(null, null, null, null, null); }
 }

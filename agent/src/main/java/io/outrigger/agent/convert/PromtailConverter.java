@@ -779,7 +779,13 @@ public final class PromtailConverter {
         Y location = s.get("location");
         if (location != null) o.put("timezone", location.text());
         Y fallback = s.get("fallback_formats");
-        if (fallback != null) note(fallback, "no equivalent: only the first format is used (a line in another format keeps its read time and is flagged timestamp_unparsed)");
+        if (fallback != null && fallback.node instanceof SequenceNode) {
+            List<String> formats = new ArrayList<>();
+            for (Y f : fallback.items()) formats.add(GoTimeLayout.toFormat(f.text()));
+            if (!formats.isEmpty()) o.put("fallback_formats", formats);
+        } else if (fallback != null && !fallback.isNull()) {
+            note(fallback, "fallback_formats must be a list of layouts; left out");
+        }
         Y action = s.get("action_on_failure");
         if (action != null && action.text().equals("skip")) {
             note(action, "no equivalent: an unparsed time keeps the read time (flag timestamp_unparsed), as Promtail's fudge does closely");

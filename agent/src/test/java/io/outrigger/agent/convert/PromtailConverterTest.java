@@ -228,6 +228,21 @@ class PromtailConverterTest {
                         """),
                         "2024-07-01 12:00:00 hello\n",
                         List.of(Expect.of("2024-07-01 12:00:00 hello", labels()).time("2024-07-01T10:00:00Z"))),
+                new Case("timestamp fallback_formats: each Go layout tried in order after format", withStages("""
+                        - regex:
+                            expression: '^\\[(?P<ts>[^\\]]+)\\] (?P<msg>.*)$'
+                        - timestamp:
+                            source: ts
+                            format: RFC3339
+                            fallback_formats:
+                              - '2006-01-02 15:04:05'
+                              - UnixMs
+                        """),
+                        "[2024-07-01T12:00:00+02:00] a\n[2024-07-01 12:00:01] b\n[1719835202000] c\n[yesterday] d\n",
+                        List.of(Expect.of("[2024-07-01T12:00:00+02:00] a", labels()).time("2024-07-01T10:00:00Z"),
+                                Expect.of("[2024-07-01 12:00:01] b", labels()).time("2024-07-01T12:00:01Z"),
+                                Expect.of("[1719835202000] c", labels()).time("2024-07-01T12:00:02Z"),
+                                Expect.of("[yesterday] d", labels()))),
                 new Case("json with a message key: kept apart from the line until output makes it the line", withStages("""
                         - json:
                             expressions:
@@ -423,7 +438,7 @@ class PromtailConverterTest {
                       - timestamp:
                           source: ts
                           format: RFC3339
-                          fallback_formats: [UnixMs]
+                          action_on_failure: skip
                       - pack:
                           labels: [pod]
                       - match:
@@ -441,7 +456,7 @@ class PromtailConverterTest {
                 "11 scrape_configs[0].pipeline_stages[0].json.expressions.first",
                 "12 scrape_configs[0].pipeline_stages[1].limit",
                 "16 scrape_configs[0].pipeline_stages[2].template.template",
-                "20 scrape_configs[0].pipeline_stages[3].timestamp.fallback_formats",
+                "20 scrape_configs[0].pipeline_stages[3].timestamp.action_on_failure",
                 "21 scrape_configs[0].pipeline_stages[4].pack",
                 "24 scrape_configs[0].pipeline_stages[5].match.selector",
                 "27 scrape_configs[1].journal"), got);
