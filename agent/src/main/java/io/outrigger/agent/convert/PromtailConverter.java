@@ -922,13 +922,21 @@ public final class PromtailConverter {
             cond.put("equals", value.text());
         }
         Y older = s.get("older_than");
+        String olderThan = null;
         if (older != null) {
-            note(older, "no equivalent: Outrigger has no condition on the record's age; the stage is left out");
-            return;
+            try {
+                if (io.outrigger.core.config.Durations.parse(older.text()).compareTo(java.time.Duration.ZERO) <= 0) {
+                    throw new IllegalArgumentException("not positive");
+                }
+                olderThan = older.text();
+            } catch (IllegalArgumentException e) {
+                note(older, "not a positive duration such as 24h; the stage is left out");
+                return;
+            }
         }
         Y longline = s.get("longline_limit");
         if (longline != null) {
-            if (!cond.isEmpty()) {
+            if (!cond.isEmpty() || olderThan != null) {
                 note(longline, "no equivalent together with other conditions; the stage is left out");
                 return;
             }
@@ -937,16 +945,19 @@ public final class PromtailConverter {
             cond.put("field", "message");
             cond.put("regex", "^(?s).{" + (limit + 1) + "}");
         }
-        if (cond.isEmpty()) {
-            note(s, "a drop stage without source, expression, value or longline_limit drops nothing here; left out");
+        if (cond.isEmpty() && olderThan == null) {
+            note(s, "a drop stage without source, expression, value, older_than or longline_limit drops nothing here; left out");
             return;
         }
-        if (!cond.containsKey("field")) cond.put("field", "message");
-        if (!cond.containsKey("regex") && !cond.containsKey("equals")) cond.put("missing", false);
         unknownKeys(s, Set.of("source", "expression", "value", "older_than", "longline_limit", "separator", "drop_counter_reason"));
         Map<String, Object> ordered = new LinkedHashMap<>();
-        ordered.put("field", cond.remove("field"));
-        ordered.putAll(cond);
+        if (!cond.isEmpty()) {
+            if (!cond.containsKey("field")) cond.put("field", "message");
+            if (!cond.containsKey("regex") && !cond.containsKey("equals")) cond.put("missing", false);
+            ordered.put("field", cond.remove("field"));
+            ordered.putAll(cond);
+        }
+        if (olderThan != null) ordered.put("older_than", olderThan);
         out.add(stage("drop", ordered));
     }
 

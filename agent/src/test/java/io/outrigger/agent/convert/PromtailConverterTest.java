@@ -243,6 +243,32 @@ class PromtailConverterTest {
                                 Expect.of("[2024-07-01 12:00:01] b", labels()).time("2024-07-01T12:00:01Z"),
                                 Expect.of("[1719835202000] c", labels()).time("2024-07-01T12:00:02Z"),
                                 Expect.of("[yesterday] d", labels()))),
+                new Case("drop older_than: a line whose time is older than now minus it is dropped", withStages("""
+                        - regex:
+                            expression: '^(?P<ts>\\S+) (?P<msg>.*)$'
+                        - timestamp:
+                            source: ts
+                            format: RFC3339
+                        - drop:
+                            older_than: 24h
+                            drop_counter_reason: line_too_old
+                        """),
+                        "2026-12-06T00:00:00Z stale\n2026-12-07T12:00:00Z fresh\n2026-12-06T23:59:59Z just too old\n",
+                        List.of(Expect.of("2026-12-07T12:00:00Z fresh", labels()).time("2026-12-07T12:00:00Z"))),
+                new Case("drop older_than with a value: both must match", withStages("""
+                        - regex:
+                            expression: '^(?P<ts>\\S+) (?P<level>\\w+) (?P<msg>.*)$'
+                        - timestamp:
+                            source: ts
+                            format: RFC3339
+                        - drop:
+                            source: level
+                            value: debug
+                            older_than: 1h
+                        """),
+                        "2026-12-07T00:00:00Z debug old\n2026-12-07T00:00:00Z info old\n2026-12-07T23:30:00Z debug new\n",
+                        List.of(Expect.of("2026-12-07T00:00:00Z info old", labels()).time("2026-12-07T00:00:00Z"),
+                                Expect.of("2026-12-07T23:30:00Z debug new", labels()).time("2026-12-07T23:30:00Z"))),
                 new Case("json with a message key: kept apart from the line until output makes it the line", withStages("""
                         - json:
                             expressions:
