@@ -25,7 +25,7 @@ class ConfigValidationTest {
         Set<String> types = new TreeSet<>();
         for (StageFactory<?> f : ServiceLoader.load(StageFactory.class)) types.add(f.type());
         assertEquals(new TreeSet<>(List.of("cri", "docker", "drop", "fields", "json", "kubernetes", "labelallow", "labeldrop", "labels", "logfmt",
-                "metrics", "multiline", "redact", "regex", "template", "timestamp")), types);
+                "metrics", "multiline", "redact", "regex", "sampling", "template", "timestamp")), types);
         for (String bare : List.of("json", "logfmt", "cri", "docker", "timestamp", "labels", "fields", "kubernetes")) {
             assertEquals(List.of(), problems(bare, null), bare);
         }

@@ -541,7 +541,22 @@ public final class PromtailConverter {
                 out.add(stage("redact", r));
             }
             case "limit" -> note(s, "no equivalent: Outrigger does not rate-limit lines (a slow output slows reading instead); the stage is left out");
-            case "sampling" -> note(s, "no equivalent: Outrigger has no sampling stage; the stage is left out (every line is kept)");
+            case "sampling" -> {
+                String rate = required(s, "rate");
+                if (rate == null) return;
+                double r;
+                try {
+                    r = Double.parseDouble(rate);
+                } catch (NumberFormatException e) {
+                    r = Double.NaN;
+                }
+                if (!(r >= 0 && r <= 1)) {
+                    note(s.get("rate"), "rate must be a number between 0 and 1; the stage is left out");
+                    return;
+                }
+                unknownKeys(s, Set.of("rate", "drop_counter_reason"));
+                out.add(stage("sampling", map("rate", r)));
+            }
             case "pack" -> note(s, "no equivalent: set the Loki output's line_format: json to send fields with the line; the stage is left out");
             case "geoip", "eventlogmessage" -> note(s, "no equivalent; the stage is left out");
             default -> note(s, "unknown stage \"" + s.key() + "\"; left out");

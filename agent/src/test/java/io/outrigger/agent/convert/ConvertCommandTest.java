@@ -48,11 +48,11 @@ class ConvertCommandTest {
     }
 
     @Test void something_without_equivalent_exits_1_and_writes_nothing_unless_allow_partial() throws Exception {
-        Path p = promtail("      - json: {}\n      - sampling:\n          rate: 0.1\n");
+        Path p = promtail("      - json: {}\n      - limit:\n          rate: 0.1\n");
         Path out = tmp.resolve("pipeline.yaml");
         Run r = run("convert", "--from", "promtail", p.toString(), "-o", out.toString());
         assertEquals(1, r.code(), r.err());
-        assertTrue(r.err().contains(p + ":11: scrape_configs[0].pipeline_stages[1].sampling: no equivalent"), r.err());
+        assertTrue(r.err().contains(p + ":11: scrape_configs[0].pipeline_stages[1].limit: no equivalent"), r.err());
         assertTrue(r.err().contains("nothing written. Pass --allow-partial"), r.err());
         assertFalse(Files.exists(out));
 

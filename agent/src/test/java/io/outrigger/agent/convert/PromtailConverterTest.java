@@ -269,6 +269,23 @@ class PromtailConverterTest {
                         "2026-12-07T00:00:00Z debug old\n2026-12-07T00:00:00Z info old\n2026-12-07T23:30:00Z debug new\n",
                         List.of(Expect.of("2026-12-07T00:00:00Z info old", labels()).time("2026-12-07T00:00:00Z"),
                                 Expect.of("2026-12-07T23:30:00Z debug new", labels()).time("2026-12-07T23:30:00Z"))),
+                new Case("sampling rate 1 keeps every line", withStages("""
+                        - sampling:
+                            rate: 1
+                        """),
+                        "a\nb\n", List.of(Expect.of("a", labels()), Expect.of("b", labels()))),
+                new Case("sampling inside match: rate 0 on debug lines drops them all, other lines pass", withStages("""
+                        - regex:
+                            expression: '^(?P<level>\\w+) '
+                        - labels:
+                            level:
+                        - match:
+                            selector: '{level="debug"}'
+                            stages:
+                              - sampling:
+                                  rate: 0.0
+                        """),
+                        "debug one\ninfo two\ndebug three\n", List.of(Expect.of("info two", labels("level", "info")))),
                 new Case("json with a message key: kept apart from the line until output makes it the line", withStages("""
                         - json:
                             expressions:
@@ -488,6 +505,28 @@ class PromtailConverterTest {
                 "27 scrape_configs[1].journal"), got);
         assertTrue(r.notes().get(1).why().contains("JMESPath"), r.notes().get(1).why());
         load(r.yaml()); // what is left validates
+    }
+
+    @Test void sampling_keeps_about_the_rate_and_drops_the_rest() {
+        PromtailConverter.Result r = PromtailConverter.convert(withStages("""
+                - sampling:
+                    rate: 0.5
+                    drop_counter_reason: sampled
+                """));
+        assertEquals(List.of(), r.notes(), r.yaml());
+        assertTrue(r.yaml().contains("sampling:\n      rate: 0.5") || r.yaml().contains("rate: 0.5"), r.yaml());
+        PipelineSpec p = load(r.yaml()).pipelines().get("app");
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < 2000; i++) in.append("line ").append(i).append('\n');
+        int kept = new SampleRunner(p, Map.of(), InstantSource.fixed(NOW)).run(in.toString(), FILE, null).size();
+        // binomial(2000, 0.5): sd 22; outside 850..1150 is about a one in 10^11 chance
+        assertTrue(kept > 850 && kept < 1150, "kept " + kept + " of 2000");
+        PromtailConverter.Result bad = PromtailConverter.convert(withStages("""
+                - sampling:
+                    rate: 2
+                """));
+        assertEquals(1, bad.notes().size());
+        assertTrue(bad.notes().get(0).path().endsWith("sampling.rate"), bad.notes().get(0).path());
     }
 
     @Test void go_layouts_translate_to_java_time_patterns() {
