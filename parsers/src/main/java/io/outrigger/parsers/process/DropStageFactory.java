@@ -16,6 +16,8 @@ import java.util.List;
  * {@code too_old}; with a condition too, a record must match both (reason {@code filtered}).
  */
 public final class DropStageFactory implements StageFactory<DropConfig> {
+    private static final java.time.Duration MAX_AGE = java.time.Duration.ofNanos(Long.MAX_VALUE);
+
     @Override public String type() { return "drop"; }
     @Override public Class<DropConfig> configType() { return DropConfig.class; }
 
@@ -31,7 +33,9 @@ public final class DropStageFactory implements StageFactory<DropConfig> {
 
     @Override public Stage create(DropConfig c, ComponentContext context) {
         Condition condition = c.hasCondition() || c.olderThan() == null ? Condition.of(c.condition()) : null;
-        long olderThanNanos = c.olderThan() == null ? -1 : c.olderThan().toNanos();
+        // an age past what nanoseconds hold (292 years) is as good as forever
+        long olderThanNanos = c.olderThan() == null ? -1 : c.olderThan().compareTo(MAX_AGE) > 0 ? Long.MAX_VALUE
+                : c.olderThan().toNanos();
         String reason = condition == null ? "too_old" : "filtered";
         return new DropStage(condition, olderThanNanos, context.clock(), c.keep(), reason);
     }
@@ -47,7 +51,10 @@ public final class DropStageFactory implements StageFactory<DropConfig> {
         private boolean tooOld(LogRecord record) {
             java.time.Instant now = clock.instant();
             long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            return record.timeNanos() < nowNanos - olderThanNanos;
+            long threshold = nowNanos - olderThanNanos;
+            // now minus a huge age underflows: then no time is older than it
+            if (((nowNanos ^ olderThanNanos) & (nowNanos ^ threshold)) < 0) return false;
+            return record.timeNanos() < threshold;
         }
     }
 }

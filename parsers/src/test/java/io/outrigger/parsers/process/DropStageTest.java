@@ -74,5 +74,13 @@ class DropStageTest {
         assertEquals("older_than: must be positive, e.g. 24h",
                 StageHarness.problems("drop", "{\"older_than\":\"0\"}").getFirst().toString());
         assertEquals(List.of(), StageHarness.problems("drop", "{\"older_than\":\"1h30m\"}"));
+        // a huge age does not overflow: nothing is older than a million days (or 200 years) before 2026
+        Stage st = stage("drop", "{\"older_than\":\"1000000d\"}", context(new FakeClock()));
+        Collector out200 = new Collector();
+        stage("drop", "{\"older_than\":\"73000d\"}", context(new FakeClock())).process(at("ancient", "1900-01-01T00:00:00Z"), out200);
+        assertEquals(List.of("ancient"), out200.messages());
+        Collector out = new Collector();
+        st.process(at("ancient", "1900-01-01T00:00:00Z"), out);
+        assertEquals(List.of("ancient"), out.messages());
     }
 }
