@@ -149,27 +149,40 @@ public final class JsonBuffer {
             char c = src[i];
             if (c < 0x80) {
                 b[p++] = (byte) c;
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(src[i + 1])) {
-                    int cp = Character.toCodePoint(c, src[++i]);
-                    b[p++] = (byte) (0xF0 | cp >> 18);
-                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp & 0x3F);
-                } else {
-                    b[p++] = '?';
-                }
             } else {
-                b[p++] = (byte) (0xE0 | c >> 12);
-                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
+                p = putNonAscii(b, p, c, i + 1 < n ? src[i + 1] : 0);
+                if (Character.isSurrogatePair(c, i + 1 < n ? src[i + 1] : 0)) i++;
             }
         }
         pos = p;
         return this;
+    }
+
+    /**
+     * Writes {@code c} (at least U+0080) as UTF-8 at {@code b[p]} and returns the position after it: with
+     * {@code next}, the pair's code point when {@code c} is a high surrogate and {@code next} its low one (the caller
+     * then skips {@code next}); {@code ?} for an unpaired surrogate, which UTF-8 cannot encode.
+     */
+    private static int putNonAscii(byte[] b, int p, char c, char next) {
+        if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | c >> 6);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else if (Character.isSurrogate(c)) {
+            if (Character.isSurrogatePair(c, next)) {
+                int cp = Character.toCodePoint(c, next);
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                b[p++] = '?';
+            }
+        } else {
+            b[p++] = (byte) (0xE0 | c >> 12);
+            b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        }
+        return p;
     }
 
     /**
@@ -195,19 +208,6 @@ public final class JsonBuffer {
                     continue;
                 }
                 p = escape(b, p, c);
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(src[i + 1])) {
-                    int cp = Character.toCodePoint(c, src[++i]);
-                    b[p++] = (byte) (0xF0 | cp >> 18);
-                    b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | cp & 0x3F);
-                } else {
-                    b[p++] = '?';
-                }
             } else if (c == '\u2028' || c == '\u2029') {
                 b[p++] = '\\';
                 b[p++] = 'u';
@@ -216,9 +216,8 @@ public final class JsonBuffer {
                 b[p++] = '2';
                 b[p++] = (byte) (c == '\u2028' ? '8' : '9');
             } else {
-                b[p++] = (byte) (0xE0 | c >> 12);
-                b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
+                p = putNonAscii(b, p, c, i + 1 < n ? src[i + 1] : 0);
+                if (Character.isSurrogatePair(c, i + 1 < n ? src[i + 1] : 0)) i++;
             }
         }
         b[p++] = '"';
